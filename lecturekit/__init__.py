@@ -1,0 +1,29 @@
+"""lecturekit: the helper package of the cnn-lectures notebook series.
+
+``import lecturekit as lk`` then ``DEVICE, P = lk.setup()`` in every notebook. Submodules
+(``lk.analysis``, ``lk.layers``, ``lk.data``, ``lk.train``, ``lk.models``, ``lk.widgets``,
+``lk.exercises`` ...) are imported on first use, so the package imports quickly and
+without Jupyter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+from .env import setup  # noqa: E402
+
+_SUBMODULES = {
+    "analysis", "course", "data", "env", "exercises", "layers", "models", "plots",
+    "references", "train", "viz", "widgets",
+}
+
+__all__ = ["setup", "__version__", *sorted(_SUBMODULES)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'lecturekit' has no attribute {name!r}")

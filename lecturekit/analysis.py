@@ -1,0 +1,313 @@
+"""Counting things about layers and networks: output sizes, parameters, receptive fields,
+multiply-adds, and a per-layer summary table.
+
+Multiply-adds come from :class:`torch.utils.flop_counter.FlopCounterMode` (which counts a
+multiply-add as two FLOPs); nothing here is a hand-written FLOP counter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+Size2d = int | tuple[int, int]
+
+
+# --------------------------------------------------------------------------- validation
+def _pair(value: Size2d, name: str) -> tuple[int, int]:
+    if isinstance(value, int):
+        return value, value
+    if isinstance(value, Sequence) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return int(value[0]), int(value[1])
+    raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
+
+
+def _positive(value: Size2d, name: str) -> tuple[int, int]:
+    pair = _pair(value, name)
+    if min(pair) <= 0:
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return pair
+
+
+def _non_negative(value: Size2d, name: str) -> tuple[int, int]:
+    pair = _pair(value, name)
+    if min(pair) < 0:
+        raise ValueError(f"{name} must not be negative, got {value!r}")
+    return pair
+
+
+# --------------------------------------------------------------------------- output sizes
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                     dilation: int = 1) -> int:
+    """Output length along one axis of a convolution or pooling window:
+    ``floor((size + 2*padding - dilation*(kernel_size-1) - 1) / stride) + 1``.
+
+    Raises ``ValueError`` naming the argument when the configuration is impossible.
+    """
+    for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride),
+                        ("dilation", dilation)):
+        if not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if not isinstance(padding, int) or padding < 0:
+        raise ValueError(f"padding must be a non-negative integer, got {padding!r}")
+    span = dilation * (kernel_size - 1) + 1
+    padded = size + 2 * padding
+    if span > padded:
+        raise ValueError(
+            f"kernel_size={kernel_size} with dilation={dilation} spans {span} pixels, more than "
+            f"the padded input (size {size} + 2*padding {padding} = {padded})"
+        )
+    return (padded - span) // stride + 1
+
+
+# --------------------------------------------------------------------------- slide 2: CNN vs DNN
+def fully_connected_params(image_size: Size2d, hidden_units: int, channels: int = 1,
+                           bias: bool = False) -> int:
+    """Parameters of a fully connected layer from an image to ``hidden_units`` units:
+    every unit has one weight per input pixel (and channel)."""
+    height, width = _positive(image_size, "image_size")
+    if hidden_units <= 0:
+        raise ValueError(f"hidden_units must be positive, got {hidden_units!r}")
+    if channels <= 0:
+        raise ValueError(f"channels must be positive, got {channels!r}")
+    return hidden_units * height * width * channels + (hidden_units if bias else 0)
+
+
+def locally_connected_params(image_size: Size2d, kernel_size: Size2d, out_channels: int = 1,
+                             in_channels: int = 1, stride: int = 1, padding: str | int = "same",
+                             bias: bool = False) -> int:
+    """Parameters of a locally connected layer: one ``kernel_size`` filter per output
+    position (and channel), *not* shared between positions.
+
+    With ``padding="same"`` and stride 1 there is one hidden unit per pixel, as on the slide:
+    a 1000x1000 image with 10x10 filters has 10^6 units of 100 weights, 10^8 parameters.
+    """
+    height, width = _positive(image_size, "image_size")
+    k_h, k_w = _positive(kernel_size, "kernel_size")
+    if k_h > height or k_w > width:
+        raise ValueError(f"kernel_size {kernel_size!r} is larger than image_size {image_size!r}")
+    if padding == "same":
+        if stride <= 0:
+            raise ValueError(f"stride must be positive, got {stride!r}")
+        out_h, out_w = math.ceil(height / stride), math.ceil(width / stride)
+    else:
+        out_h = conv_output_size(height, k_h, stride, padding)
+        out_w = conv_output_size(width, k_w, stride, padding)
+    positions = out_h * out_w * out_channels
+    return positions * in_channels * k_h * k_w + (positions if bias else 0)
+
+
+def conv_params(kernel_size: Size2d, out_channels: int, in_channels: int = 1,
+                bias: bool = False, groups: int = 1, image_size: Size2d | None = None) -> int:
+    """Parameters of a convolutional layer: ``out_channels`` filters of size
+    ``in_channels/groups x kernel``, shared by every position (the image size does not
+    appear; pass it only to have it checked against the kernel)."""
+    k_h, k_w = _positive(kernel_size, "kernel_size")
+    for name, value in (("out_channels", out_channels), ("in_channels", in_channels),
+                        ("groups", groups)):
+        if value <= 0:
+            raise ValueError(f"{name} must be positive, got {value!r}")
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(f"groups={groups} must divide in_channels={in_channels} "
+                         f"and out_channels={out_channels}")
+    if image_size is not None:
+        height, width = _positive(image_size, "image_size")
+        if k_h > height or k_w > width:
+            raise ValueError(f"kernel_size {kernel_size!r} is larger than image_size {image_size!r}")
+    weights = out_channels * (in_channels // groups) * k_h * k_w
+    return weights + (out_channels if bias else 0)
+
+
+def count_parameters(model: nn.Module | Iterable[nn.Parameter], trainable_only: bool = True) -> int:
+    """Number of (trainable) parameters of a module (or of an iterable of parameters)."""
+    params = model.parameters() if isinstance(model, nn.Module) else model
+    return sum(p.numel() for p in params if p.requires_grad or not trainable_only)
+
+
+# --------------------------------------------------------------------------- receptive field
+@dataclass(frozen=True)
+class ReceptiveField:
+    """Receptive field after each layer of a stack (size in input pixels, and `jump`, the
+    distance in input pixels between neighbouring outputs)."""
+
+    sizes: list[int]
+    jumps: list[int]
+
+    @property
+    def size(self) -> int:
+        return self.sizes[-1]
+
+
+def _window(layer: nn.Module | Sequence[int]) -> tuple[int, int, int] | None:
+    """(kernel, stride, dilation) of a layer along the height axis, or None if it has none."""
+    if isinstance(layer, Sequence):
+        kernel, stride, *rest = layer
+        return int(kernel), int(stride), int(rest[0]) if rest else 1
+    if isinstance(layer, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
+        def first(v):
+            return v[0] if isinstance(v, tuple) else v
+        stride = first(layer.stride) if layer.stride is not None else first(layer.kernel_size)
+        return first(layer.kernel_size), stride, first(getattr(layer, "dilation", 1))
+    return None
+
+
+def receptive_field(layers: Iterable[nn.Module | Sequence[int]]) -> ReceptiveField:
+    """Receptive field of a stack of layers, each given as a module (conv or pooling;
+    others are skipped) or as ``(kernel_size, stride[, dilation])``.
+
+    ``r_out = r_in + (dilation*(k-1)) * jump_in`` and ``jump_out = jump_in * stride``.
+    """
+    size, jump, sizes, jumps = 1, 1, [], []
+    for layer in layers:
+        window = _window(layer)
+        if window is None:
+            continue
+        kernel, stride, dilation = window
+        size += dilation * (kernel - 1) * jump
+        jump *= stride
+        sizes.append(size)
+        jumps.append(jump)
+    if not sizes:
+        raise ValueError("no convolution or pooling layer in the stack")
+    return ReceptiveField(sizes, jumps)
+
+
+# --------------------------------------------------------------------------- per-layer summary
+@dataclass
+class LayerRow:
+    name: str
+    kind: str
+    output_shape: tuple[int, ...]
+    parameters: int
+    mult_adds: int
+
+
+@dataclass
+class Summary:
+    """A per-layer table of a model: layer, output shape, parameters, multiply-adds.
+
+    Shows as an HTML table in a notebook and as aligned text with ``print``."""
+
+    model_name: str
+    input_shape: tuple[int, ...]
+    rows: list[LayerRow] = field(default_factory=list)
+    total_parameters: int = 0
+    total_mult_adds: int = 0
+
+    def _cells(self) -> list[list[str]]:
+        return [[r.name, r.kind, "x".join(map(str, r.output_shape)), f"{r.parameters:,}",
+                 f"{r.mult_adds:,}"] for r in self.rows]
+
+    HEADER = ["layer", "type", "output shape", "parameters", "multiply-adds"]
+
+    def _footer(self) -> list[str]:
+        return ["total", "", "", f"{self.total_parameters:,}", f"{self.total_mult_adds:,}"]
+
+    def __str__(self) -> str:
+        table = [self.HEADER, *self._cells(), self._footer()]
+        widths = [max(len(row[i]) for row in table) for i in range(len(self.HEADER))]
+        right = {3, 4}
+
+        def line(row):
+            return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                             for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+
+        rule = "-" * len(line(table[0]))
+        title = f"{self.model_name}, input {'x'.join(map(str, self.input_shape))}"
+        return "\n".join([title, line(table[0]), rule, *map(line, table[1:-1]), rule,
+                          line(table[-1])])
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{escape(h)}</th>" for h in self.HEADER)
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                       for row in self._cells())
+        foot = "".join(f"<td><b>{escape(c)}</b></td>" for c in self._footer())
+        title = f"{escape(self.model_name)}, input {'x'.join(map(str, self.input_shape))}"
+        return (f"<table><caption>{title}</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}<tr>{foot}</tr></tbody></table>")
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    """Modules that own parameters directly or have no children: the rows of the table."""
+    return [(name, m) for name, m in model.named_modules()
+            if name and (not list(m.children()) or any(True for _ in m.parameters(recurse=False)))]
+
+
+def _counted_forward(model: nn.Module, input_size: Sequence[int],
+                    device: str | torch.device) -> FlopCounterMode:
+    """One forward pass of zeros in evaluation mode under a FLOP counter."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad(), FlopCounterMode(display=False) as counter:
+            model(torch.zeros(*input_size, device=device))
+    finally:
+        model.train(was_training)
+    return counter
+
+
+def summary(model: nn.Module, input_size: Sequence[int],
+            device: str | torch.device = "cpu") -> Summary:
+    """Run one batch of zeros through ``model`` and tabulate every layer.
+
+    ``input_size`` includes the batch dimension, e.g. ``(1, 1, 32, 32)``. Multiply-adds are
+    FLOPs/2 from :class:`~torch.utils.flop_counter.FlopCounterMode`.
+    """
+    leaves = _leaf_modules(model)
+    shapes: dict[str, tuple[int, ...]] = {}
+
+    def hook_for(name):
+        def hook(_module, _inputs, output):
+            if isinstance(output, torch.Tensor):
+                shapes[name] = tuple(output.shape)
+        return hook
+
+    handles = [m.register_forward_hook(hook_for(n)) for n, m in leaves]
+    try:
+        counter = _counted_forward(model, input_size, device)
+    finally:
+        for h in handles:
+            h.remove()
+    flops = {k: sum(v.values()) for k, v in counter.get_flop_counts().items()}
+    root = type(model).__name__
+    rows = [LayerRow(name, type(m).__name__, shapes.get(name, ()),
+                     count_parameters(m.parameters(recurse=False) if list(m.children()) else m,
+                                      False),
+                     flops.get(f"{root}.{name}", 0) // 2)
+            for name, m in leaves]
+    return Summary(root, tuple(input_size), rows, count_parameters(model, False),
+                   counter.get_total_flops() // 2)
+
+
+def mult_adds(model: nn.Module, input_size: Sequence[int],
+              device: str | torch.device = "cpu") -> int:
+    """Multiply-adds of one forward pass (FLOPs/2 as counted by FlopCounterMode)."""
+    return _counted_forward(model, input_size, device).get_total_flops() // 2
+
+
+@torch.no_grad()
+def activations(model: nn.Module, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The output of every top-level child of ``model`` for input ``x`` (in evaluation mode),
+    keyed by the child's name: what each layer 'sees'."""
+    outputs: dict[str, torch.Tensor] = {}
+    handles = [child.register_forward_hook(
+        lambda _m, _i, out, name=name: outputs.__setitem__(name, out.detach()))
+        for name, child in model.named_children()]
+    was_training = model.training
+    model.eval()
+    try:
+        model(x)
+    finally:
+        model.train(was_training)
+        for h in handles:
+            h.remove()
+    return outputs

@@ -1,0 +1,50 @@
+"""Sub-commands of ``python -m lecturekit``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    env = commands.add_parser("env", help="print versions, device and run profile")
+    env.set_defaults(run=run_env)
+
+    execute = commands.add_parser("execute", help="execute notebooks in place (refresh outputs)")
+    execute.add_argument("notebooks", nargs="+", type=Path)
+    execute.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    execute.set_defaults(run=run_execute)
+
+    from . import train
+
+    train.add_command(commands)
+
+
+def run_env(_args: argparse.Namespace) -> int:
+    from .env import setup
+
+    setup()
+    return 0
+
+
+def execute_notebook(path: Path, timeout: int = 1800) -> float:
+    """Run every cell of a notebook in a fresh kernel, in its own folder, and save it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbformat.write(notebook, path)
+    return time.perf_counter() - start
+
+
+def run_execute(args: argparse.Namespace) -> int:
+    os.environ["LECTUREKIT_NO_PROGRESS"] = "1"  # the kernels inherit it: no stale progress bars
+    for path in args.notebooks:
+        seconds = execute_notebook(path, args.timeout)
+        print(f"{path}: executed in {seconds:.1f} s")
+    return 0

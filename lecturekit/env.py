@@ -1,0 +1,190 @@
+"""The run environment: device, run profile, seeding, and the one-line `setup()`.
+
+Every notebook's setup cell calls :func:`lecturekit.setup`, which seeds all random number
+generators, picks the device and the run profile, configures matplotlib and prints one line
+saying what it chose. The pieces are available on their own too.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+PROFILE_VARIABLE = "LECTUREKIT_PROFILE"
+DATA_VARIABLE = "LECTUREKIT_DATA"
+CACHE_VARIABLE = "LECTUREKIT_CACHE"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How much compute a notebook may spend.
+
+    * ``smoke``: seconds per notebook; used by the tests (nbval) and CI.
+    * ``class``: about a minute per notebook on a laptop CPU; the committed outputs.
+    * ``full``: paper-scale reproductions on a GPU.
+
+    ``train_limit``/``test_limit`` are the default subset sizes of data sets
+    (``None`` means the whole set); a notebook can always pass its own.
+    """
+
+    name: str
+    train_limit: int | None
+    test_limit: int | None
+    description: str
+
+    def choose(self, smoke: Any, class_: Any, full: Any) -> Any:
+        """Return the value for this profile, e.g. ``epochs = P.choose(1, 3, 30)``."""
+        return {"smoke": smoke, "class": class_, "full": full}[self.name]
+
+
+PROFILES: dict[str, Profile] = {
+    "smoke": Profile("smoke", 2_000, 1_000, "seconds per notebook, for tests"),
+    "class": Profile("class", None, None, "about a minute per notebook on a CPU"),
+    "full": Profile("full", None, None, "paper-scale runs on a GPU"),
+}
+
+
+def device() -> torch.device:
+    """The best available device: CUDA, then Apple MPS, then the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def profile(name: str | None = None) -> Profile:
+    """The run profile: ``name`` if given, else ``$LECTUREKIT_PROFILE``, else ``full`` on a
+    CUDA GPU and ``class`` everywhere else."""
+    chosen = name or os.environ.get(PROFILE_VARIABLE) or (
+        "full" if torch.cuda.is_available() else "class"
+    )
+    chosen = chosen.strip().lower()
+    if chosen not in PROFILES:
+        raise ValueError(
+            f"unknown profile {chosen!r} (from {PROFILE_VARIABLE} or the argument); "
+            f"choose one of {', '.join(PROFILES)}"
+        )
+    return PROFILES[chosen]
+
+
+def seed_everything(seed: int = 0) -> int:
+    """Seed Python's, NumPy's and torch's random number generators (all devices)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+    return seed
+
+
+def in_colab() -> bool:
+    """True inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, Notebook, Colab, VS Code)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def repository_root() -> Path | None:
+    """The source checkout this package was imported from, if it was (not a pip install)."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").exists() and (root / "notebooks").is_dir() else None
+
+
+def data_dir() -> Path:
+    """Where data sets live: ``$LECTUREKIT_DATA``, else ``data/`` in the repository checkout,
+    else ``./data`` in the working directory (e.g. ``/content/data`` on Colab)."""
+    if os.environ.get(DATA_VARIABLE):
+        return Path(os.environ[DATA_VARIABLE]).expanduser()
+    root = repository_root()
+    return root / "data" if root is not None else Path.cwd() / "data"
+
+
+def cache_dir() -> Path:
+    """Where decoded data sets are cached: ``$LECTUREKIT_CACHE`` or ``~/.cache/lecturekit``."""
+    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lecturekit"
+    return Path(os.environ.get(CACHE_VARIABLE, default)).expanduser()
+
+
+def configure_matplotlib() -> None:
+    """Readable defaults for figures in notebooks and slides."""
+    import matplotlib as mpl
+
+    mpl.rcParams.update({
+        "figure.figsize": (7.0, 3.6),
+        "figure.dpi": 100,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "font.size": 10,
+    })
+
+
+def describe(dev: torch.device, prof: Profile) -> str:
+    """The one-line summary that :func:`setup` prints."""
+    from . import __version__
+
+    if dev.type == "cuda":
+        hardware = torch.cuda.get_device_name(dev)
+    else:
+        hardware = f"{torch.get_num_threads()} CPU threads"
+    where = "Colab" if in_colab() else platform.system()
+    return (
+        f"lecturekit {__version__} | torch {torch.__version__} | Python {platform.python_version()}"
+        f" | {where} | device {dev.type} ({hardware}) | profile {prof.name} ({prof.description})"
+    )
+
+
+def setup(seed: int = 0, profile_name: str | None = None, quiet: bool = False) -> tuple[torch.device, Profile]:
+    """Seed everything, pick device and profile, configure matplotlib, print one line.
+
+    Returns ``(device, profile)`` so a notebook can write ``DEVICE, P = lk.setup()``.
+    """
+    seed_everything(seed)
+    dev, prof = device(), profile(profile_name)
+    configure_matplotlib()
+    if not quiet:
+        print(describe(dev, prof))
+    return dev, prof
+
+
+def check() -> list[tuple[str, str, bool]]:
+    """An environment check for notebook 00: each row is (what, value, looks fine)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    rows: list[tuple[str, str, bool]] = [
+        ("Python", platform.python_version(), sys.version_info >= (3, 10))]
+    for package in ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "tqdm",
+                    "scikit-learn"):
+        try:
+            rows.append((package, version(package), True))
+        except PackageNotFoundError:
+            rows.append((package, "missing", False))
+    dev = device()
+    try:
+        x = torch.randn(1, 3, 8, 8, device=dev)
+        ok = torch.nn.functional.conv2d(x, torch.ones(2, 3, 3, 3, device=dev)).shape == (1, 2, 6, 6)
+        rows.append((f"a convolution on {dev.type}", "runs", bool(ok)))
+    except Exception as error:  # a broken driver should be reported, not crash the check
+        rows.append((f"a convolution on {dev.type}", f"fails: {error}", False))
+    from .data import local_copies
+
+    found = local_copies()
+    rows.append(("local data sets", ", ".join(found) or "none (downloads or fallbacks)", True))
+    return rows

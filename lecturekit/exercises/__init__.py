@@ -1,0 +1,139 @@
+"""Exercise checkers.
+
+In a notebook, a solution sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` and is
+followed by ``lk.exercises.check("01.2", answer)``. A checker prints one clear line, ``PASS``
+or ``FAIL`` with a hint (which case failed, what was returned), never raises on a wrong
+answer, and never prints the answer of a compute-by-hand exercise.
+
+Checkers live in one module per notebook (``nb01.py`` for notebook 01 ...) and register
+themselves with :func:`checker`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+class Failure(Exception):
+    """Raised inside a checker to report a wrong answer with a hint."""
+
+
+@dataclass(frozen=True)
+class Result:
+    exercise: str
+    passed: bool
+    message: str
+
+    def __str__(self) -> str:
+        status = "PASS" if self.passed else "FAIL"
+        return f"{status} exercise {self.exercise}: {self.message}"
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    function: Callable[[Any], str | None]
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def checker(exercise_id: str, title: str) -> Callable:
+    """Register ``function(answer)`` as the checker of ``exercise_id`` ("01.2")."""
+    def register(function: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title, function)
+        return function
+    return register
+
+
+def _find(exercise_id: str) -> Exercise:
+    notebook = exercise_id.split(".")[0]
+    try:
+        importlib.import_module(f".nb{notebook}", __name__)
+    except ModuleNotFoundError:
+        pass
+    if exercise_id not in _REGISTRY:
+        raise KeyError(f"no checker for exercise {exercise_id!r}; known: {', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[exercise_id]
+
+
+def evaluate(exercise_id: str, answer: Any) -> Result:
+    """Run the checker without printing; a crash in the student's code is a failure."""
+    exercise = _find(exercise_id)
+    try:
+        message = exercise.function(answer) or "correct."
+        return Result(exercise_id, True, f"{exercise.title} - {message}")
+    except Failure as failure:
+        return Result(exercise_id, False, f"{exercise.title} - {failure}")
+    except NotImplementedError:
+        return Result(exercise_id, False, f"{exercise.title} - not answered yet.")
+    except Exception as error:  # the student's code raised: report it, do not crash
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        return Result(exercise_id, False, f"{exercise.title} - your code raised "
+                      f"{type(error).__name__}: {error} (line {where.lineno}).")
+
+
+def check(exercise_id: str, answer: Any) -> None:
+    """Check an answer and print one PASS/FAIL line (use :func:`evaluate` for the result)."""
+    print(evaluate(exercise_id, answer))
+
+
+def exercise_ids() -> list[str]:
+    """All registered exercises (after importing every checker module)."""
+    from pathlib import Path
+
+    for path in Path(__file__).parent.glob("nb*.py"):
+        importlib.import_module(f".{path.stem}", __name__)
+    return sorted(_REGISTRY)
+
+
+# --------------------------------------------------------------------------- helpers for checkers
+def require_number(answer: Any, what: str = "your answer") -> float:
+    if answer is None or answer is ...:
+        raise NotImplementedError
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        try:
+            answer = float(answer)
+        except (TypeError, ValueError):
+            raise Failure(f"{what} should be a number, got {type(answer).__name__}.") from None
+    if not math.isfinite(answer):
+        raise Failure(f"{what} is {answer}, not a finite number.")
+    return answer
+
+
+def compare_number(answer: Any, expected: float, hint: str, rel: float = 1e-9) -> str:
+    """Pass when ``answer`` equals ``expected`` (to ``rel``); the failure message says whether
+    the answer is too large or too small, and gives ``hint``, but not the expected value."""
+    got = require_number(answer)
+    if math.isclose(got, expected, rel_tol=rel, abs_tol=1e-12):
+        return "correct."
+    direction = "too large" if got > expected else "too small"
+    ratio = got / expected if expected else math.inf
+    factor = f" (off by a factor of about {ratio:.3g})" if expected and ratio > 0 else ""
+    raise Failure(f"{got:,.10g} is {direction}{factor}. Hint: {hint}")
+
+
+def compare_function(function: Any, cases: Iterable[tuple[tuple, dict, Any]],
+                     name: str, equal: Callable[[Any, Any], bool] | None = None) -> str:
+    """Call ``function(*args, **kwargs)`` for each case and compare with the expected value.
+    The first wrong case is reported as the call, what it returned, and what was expected."""
+    if not callable(function):
+        raise Failure(f"pass the function itself, e.g. check(..., {name}), not its result.")
+    equal = equal or (lambda a, b: a == b)
+    count = 0
+    for args, kwargs, expected in cases:
+        got = function(*args, **kwargs)
+        call = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        if not equal(got, expected):
+            raise Failure(f"{name}({call}) returned {got!r}, expected {expected!r}.")
+        count += 1
+    return f"all {count} test cases agree."

@@ -1,0 +1,42 @@
+"""Checkers for notebook 00 (course overview)."""
+
+from __future__ import annotations
+
+import torch
+
+from . import Failure, checker
+
+
+@checker("00.1", "a batch of images")
+def batch_of_images(batch) -> str:
+    if not isinstance(batch, torch.Tensor):
+        raise Failure(f"expected a torch.Tensor, got {type(batch).__name__}.")
+    if batch.dim() != 4:
+        raise Failure(f"a batch of images has 4 dimensions, yours has {batch.dim()}.")
+    if tuple(batch.shape) != (8, 3, 32, 32):
+        raise Failure(f"shape {tuple(batch.shape)} is not right: the order is "
+                      "(batch, channels, height, width).")
+    if batch.abs().sum() != 0:
+        raise Failure("the tensor should contain zeros only.")
+    return "correct."
+
+
+@checker("00.2", "normalize")
+def normalize(function) -> str:
+    if not callable(function):
+        raise Failure("pass the function itself: check('00.2', normalize).")
+    g = torch.Generator().manual_seed(0)
+    cases = [((4, 1, 5, 5), (0.5,), (0.25,)), ((2, 3, 4, 6), (0.1, 0.2, 0.3), (0.5, 1.0, 2.0))]
+    for shape, mean, std in cases:
+        images = torch.randint(0, 256, shape, generator=g, dtype=torch.uint8)
+        expected = (images.float() / 255 - torch.tensor(mean).view(1, -1, 1, 1)) \
+            / torch.tensor(std).view(1, -1, 1, 1)
+        got = function(images, mean, std)
+        if not isinstance(got, torch.Tensor) or tuple(got.shape) != shape:
+            raise Failure(f"for a batch of shape {shape}, the result should be a tensor of the "
+                          f"same shape, got {getattr(got, 'shape', type(got).__name__)}.")
+        if not torch.allclose(got.float(), expected, atol=1e-5):
+            worst = (got.float() - expected).abs().max().item()
+            raise Failure(f"for shape {shape}, mean {mean}, std {std} the values differ by up to "
+                          f"{worst:.3g}; divide by 255 first, then standardize each channel.")
+    return f"all {len(cases)} test cases agree."

@@ -1,0 +1,119 @@
+"""2-D convolution from scratch, with :func:`torch.nn.functional.conv2d`'s signature.
+
+``conv2d`` is the vectorized version (im2col): cut every receptive field out of the input
+as one row of a matrix, then a single matrix product applies all filters to all fields.
+``conv2d_naive`` is the definition written as loops, for reading, not for running.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+IntPair = int | tuple[int, int]
+
+
+def _pair(value: IntPair, name: str) -> tuple[int, int]:
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, int) for v in pair):
+        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
+    return pair
+
+
+def _check(x: torch.Tensor, weight: torch.Tensor, stride, padding, dilation, groups):
+    """Validate like F.conv2d and return normalized (stride, padding, dilation) pairs."""
+    if x.dim() != 4 or weight.dim() != 4:
+        raise ValueError(f"expected input (N, C, H, W) and weight (O, C/groups, kH, kW), got "
+                         f"{tuple(x.shape)} and {tuple(weight.shape)}")
+    if groups <= 0 or x.shape[1] % groups or weight.shape[0] % groups:
+        raise ValueError(f"groups={groups} must divide the {x.shape[1]} input and "
+                         f"{weight.shape[0]} output channels")
+    if x.shape[1] // groups != weight.shape[1]:
+        raise ValueError(f"weight expects {weight.shape[1] * groups} input channels "
+                         f"(with groups={groups}), the input has {x.shape[1]}")
+    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
+    if min(stride) <= 0 or min(dilation) <= 0:
+        raise ValueError(f"stride and dilation must be positive, got {stride} and {dilation}")
+    kernel = weight.shape[-2:]
+    if padding == "valid":
+        padding = (0, 0)
+    elif padding == "same":
+        if stride != (1, 1):
+            raise ValueError("padding='same' needs stride 1, as in torch")
+        totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+        padding = tuple((t // 2, t - t // 2) for t in totals)  # (before, after) per axis
+        return stride, padding, dilation
+    padding = _pair(padding, "padding")
+    if min(padding) < 0:
+        raise ValueError(f"padding must not be negative, got {padding}")
+    padding = tuple((p, p) for p in padding)
+    for axis, (size, k, d, (before, after)) in enumerate(zip(x.shape[-2:], kernel, dilation,
+                                                             padding)):
+        if d * (k - 1) + 1 > size + before + after:
+            raise ValueError(f"kernel {tuple(kernel)} with dilation {dilation} is larger than "
+                             f"the padded input along axis {axis} ({size + before + after})")
+    return stride, padding, dilation
+
+
+def _pad(x: torch.Tensor, padding) -> torch.Tensor:
+    (top, bottom), (left, right) = padding
+    return F.pad(x, (left, right, top, bottom)) if top or bottom or left or right else x
+
+
+def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+           stride: IntPair = 1, padding: IntPair | str = 0, dilation: IntPair = 1,
+           groups: int = 1, images_per_chunk: int = 4) -> torch.Tensor:
+    """Vectorized 2-D convolution (cross-correlation, like every deep-learning library).
+
+    1. zero-pad the input;
+    2. im2col: :func:`torch.nn.functional.unfold` cuts out the ``C x kH x kW`` receptive field
+       of every output position as one column, giving ``(N, C*kH*kW, oH*oW)``;
+    3. one matrix product per group applies every filter to every column:
+       ``(O, C*kH*kW) @ (C*kH*kW, oH*oW)``.
+
+    The work is done ``images_per_chunk`` images at a time so that the unfolded copy,
+    ``kH*kW`` times larger than the input, stays in the CPU's cache. Differentiable by autograd.
+    """
+    stride, padding, dilation = _check(x, weight, stride, padding, dilation, groups)
+    x = _pad(x, padding)
+    out_channels, channels_per_group, kh, kw = weight.shape
+    oh = (x.shape[2] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
+    ow = (x.shape[3] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+    filters = weight.reshape(groups, out_channels // groups, channels_per_group * kh * kw)
+    outputs = []
+    for images in x.split(max(1, images_per_chunk)):
+        columns = F.unfold(images, (kh, kw), dilation=dilation, stride=stride)  # im2col
+        columns = columns.view(len(images), groups, channels_per_group * kh * kw, oh * ow)
+        outputs.append((filters @ columns).view(len(images), out_channels, oh, ow))
+    out = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
+    return out if bias is None else out + bias.view(1, -1, 1, 1)
+
+
+def conv2d_naive(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                 stride: IntPair = 1, padding: IntPair | str = 0, dilation: IntPair = 1,
+                 groups: int = 1) -> torch.Tensor:
+    """The definition as explicit loops: for every image, output channel and position,
+    multiply the kernel with the window under it and add up. Slow; for teaching only."""
+    stride, padding, dilation = _check(x, weight, stride, padding, dilation, groups)
+    x = _pad(x, padding)
+    out_channels, channels_per_group, kh, kw = weight.shape
+    (sh, sw), (dh, dw) = stride, dilation
+    oh = (x.shape[2] - dh * (kh - 1) - 1) // sh + 1
+    ow = (x.shape[3] - dw * (kw - 1) - 1) // sw + 1
+    per_group = out_channels // groups
+    rows = []
+    for n in range(x.shape[0]):
+        channels = []
+        for o in range(out_channels):
+            first = (o // per_group) * channels_per_group     # the input channels of o's group
+            image = x[n, first:first + channels_per_group]
+            values = []
+            for i in range(oh):
+                for j in range(ow):
+                    window = image[:, i * sh:i * sh + dh * (kh - 1) + 1:dh,
+                                   j * sw:j * sw + dw * (kw - 1) + 1:dw]
+                    value = (window * weight[o]).sum()
+                    values.append(value + bias[o] if bias is not None else value)
+            channels.append(torch.stack(values).reshape(oh, ow))
+        rows.append(torch.stack(channels))
+    return torch.stack(rows)

@@ -1,0 +1,63 @@
+"""The model zoo: ``create(name, **kwargs)`` builds a registered model, ``list_models()``
+lists the names. One file per model family; each builder's docstring gives the paper, its
+year and the published parameter count.
+
+Every builder accepts ``num_classes`` and ``in_channels``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from torch import nn
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    name: str
+    builder: Callable[..., nn.Module]
+    family: str
+    paper: str                      # key into lecturekit.references.PAPERS
+    input_shape: tuple[int, int, int]
+    published_parameters: int | None = None
+    recipe: dict[str, Any] = field(default_factory=dict)  # a training recipe that works
+
+    @property
+    def summary(self) -> str:
+        return (self.builder.__doc__ or "").strip().splitlines()[0]
+
+
+_REGISTRY: dict[str, ModelEntry] = {}
+
+
+def register(name: str, *, family: str, paper: str, input_shape: tuple[int, int, int],
+             published_parameters: int | None = None, recipe: dict | None = None) -> Callable:
+    """Decorator that adds a builder to the zoo under ``name``."""
+    def add(builder: Callable[..., nn.Module]) -> Callable[..., nn.Module]:
+        if name in _REGISTRY:
+            raise ValueError(f"model {name!r} is registered twice")
+        _REGISTRY[name] = ModelEntry(name, builder, family, paper, input_shape,
+                                     published_parameters, recipe or {})
+        return builder
+    return add
+
+
+def list_models(family: str | None = None) -> list[str]:
+    """Registered model names (of one family, if given), in registration order."""
+    return [n for n, e in _REGISTRY.items() if family is None or e.family == family]
+
+
+def entry(name: str) -> ModelEntry:
+    if name not in _REGISTRY:
+        raise ValueError(f"unknown model {name!r}; available: {', '.join(_REGISTRY)}")
+    return _REGISTRY[name]
+
+
+def create(name: str, **kwargs: Any) -> nn.Module:
+    """Build the model registered as ``name``; keyword arguments go to its builder."""
+    return entry(name).builder(**kwargs)
+
+
+from . import lenet  # noqa: E402, F401  (registers the LeNet family)

@@ -1,0 +1,417 @@
+"""The training engine: :func:`fit`, :func:`evaluate`, :func:`predict`.
+
+``fit`` is a plain PyTorch training loop with what a lecture needs around it: a tqdm
+progress bar, a live plot of loss and accuracy in notebooks (plain log lines elsewhere),
+the usual optimizers and schedules, label smoothing, gradient clipping, mixed precision on
+CUDA, ``channels_last``, a time budget, and checkpoints that make a run resumable with
+bit-identical results on the CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import env
+from .data import ImageDataset, Loader
+
+OPTIMIZERS = ("sgd", "adam", "adamw")
+SCHEDULES = ("constant", "step", "multistep", "cosine", "onecycle")
+
+
+@dataclass
+class History:
+    """What :func:`fit` measured: one entry per epoch, plus the running training loss
+    every few steps (``step``/``step_loss``) for smooth curves."""
+
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # cumulative training time
+    lr: list[float] = field(default_factory=list)
+    step: list[int] = field(default_factory=list)
+    step_loss: list[float] = field(default_factory=list)
+
+    @property
+    def final_test_accuracy(self) -> float | None:
+        return self.test_accuracy[-1] if self.test_accuracy else None
+
+    @property
+    def train_seconds(self) -> float:
+        return self.seconds[-1] if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, list]:
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        if not self.epoch:
+            return "History(no epochs)"
+        test = (f", test accuracy {100 * self.test_accuracy[-1]:.2f}%"
+                if self.test_accuracy else "")
+        return (f"History({len(self.epoch)} epochs in {self.train_seconds:.1f} s, train loss "
+                f"{self.train_loss[-1]:.4f}, train accuracy {100 * self.train_accuracy[-1]:.2f}%"
+                f"{test})")
+
+
+class Evaluation(NamedTuple):
+    accuracy: float
+    loss: float
+
+
+# --------------------------------------------------------------------------- evaluation
+def _batches(data: Any, batch_size: int, device: torch.device, channels_last: bool = False,
+             **loader_kwargs) -> Iterable:
+    if isinstance(data, ImageDataset):
+        return Loader(data, batch_size, device=device, channels_last=channels_last, **loader_kwargs)
+    return data
+
+
+def _autocast(device: torch.device, amp: str | None):
+    if amp is None:
+        return torch.autocast(device.type, enabled=False)
+    return torch.autocast(device.type, dtype=torch.bfloat16 if amp == "bf16" else torch.float16)
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, data: Any, batch_size: int = 1000,
+             device: torch.device | str | None = None,
+             loss_fn: Callable | None = None, channels_last: bool = False) -> Evaluation:
+    """Accuracy (0..1) and mean cross-entropy of ``model`` on a data set or loader."""
+    device = torch.device(device) if device is not None else _model_device(model)
+    loss_fn = loss_fn or F.cross_entropy
+    was_training = model.training
+    model.eval()
+    total, correct, loss_sum = 0, torch.zeros((), device=device), torch.zeros((), device=device)
+    for x, y in _batches(data, batch_size, device, channels_last):
+        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+        out = model(x)
+        loss_sum += loss_fn(out.float(), y, reduction="sum")
+        correct += (out.argmax(1) == y).sum()
+        total += len(y)
+    model.train(was_training)
+    if total == 0:
+        raise ValueError("evaluate() got an empty data set")
+    return Evaluation(correct.item() / total, loss_sum.item() / total)
+
+
+@torch.no_grad()
+def predict(model: nn.Module, data: Any, batch_size: int = 1000,
+            device: torch.device | str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Predicted classes and true labels (on the CPU) for a whole data set."""
+    device = torch.device(device) if device is not None else _model_device(model)
+    was_training = model.training
+    model.eval()
+    predictions, labels = [], []
+    for x, y in _batches(data, batch_size, device):
+        predictions.append(model(x.to(device)).argmax(1).cpu())
+        labels.append(y.cpu())
+    model.train(was_training)
+    return torch.cat(predictions), torch.cat(labels)
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    parameter = next(model.parameters(), None)
+    return parameter.device if parameter is not None else torch.device("cpu")
+
+
+# --------------------------------------------------------------------------- optimizers
+def make_optimizer(model: nn.Module, name: str, lr: float, momentum: float = 0.9,
+                   weight_decay: float = 0.0) -> torch.optim.Optimizer:
+    """SGD with (Nesterov-free) momentum, Adam or AdamW."""
+    if name == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum,
+                               weight_decay=weight_decay)
+    if name == "adam":
+        return torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    if name == "adamw":
+        return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+
+
+def make_schedule(optimizer: torch.optim.Optimizer, name: str | None, lr: float,
+                  total_steps: int, steps_per_epoch: int, step_epochs: int | None = None,
+                  milestones: list[int] | None = None, gamma: float = 0.1):
+    """A learning-rate schedule stepped after every batch. ``step`` multiplies by ``gamma``
+    every ``step_epochs`` epochs, ``multistep`` at the given epochs."""
+    sched = torch.optim.lr_scheduler
+    name = name or "constant"
+    if name == "constant":
+        return sched.LambdaLR(optimizer, lambda _: 1.0)
+    if name == "step":
+        every = (step_epochs or max(1, total_steps // steps_per_epoch // 3)) * steps_per_epoch
+        return sched.StepLR(optimizer, step_size=every, gamma=gamma)
+    if name == "multistep":
+        if not milestones:
+            raise ValueError("schedule='multistep' needs milestones=[epoch, ...]")
+        return sched.MultiStepLR(optimizer, [m * steps_per_epoch for m in milestones], gamma)
+    if name == "cosine":
+        return sched.CosineAnnealingLR(optimizer, T_max=total_steps)
+    if name == "onecycle":
+        return sched.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps)
+    raise ValueError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
+
+
+def _amp_mode(amp: bool | str, device: torch.device) -> str | None:
+    """'bf16', 'fp16' or None. ``amp='auto'`` uses bf16 (or fp16) on CUDA and nothing on CPU."""
+    if amp in (False, None) or (amp == "auto" and device.type != "cuda"):
+        return None
+    if amp in ("bf16", "fp16"):
+        return amp
+    if device.type == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return "bf16"
+
+
+# --------------------------------------------------------------------------- checkpoints
+def save_checkpoint(path: Path, state: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)  # never leave a half-written checkpoint behind
+
+
+def load_checkpoint(path: Path) -> dict:
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+# --------------------------------------------------------------------------- fit
+def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 3, *,
+        batch_size: int = 128, optimizer: str = "sgd", lr: float = 0.05, momentum: float = 0.9,
+        weight_decay: float = 0.0, schedule: str | None = "onecycle",
+        step_epochs: int | None = None, milestones: list[int] | None = None, gamma: float = 0.1,
+        label_smoothing: float = 0.0, clip_grad: float | None = None, augment: bool = False,
+        amp: bool | str = "auto", channels_last: bool = False,
+        device: torch.device | str | None = None, checkpoint: str | Path | None = None,
+        time_budget: float | None = None, seed: int = 0, live_plot: bool | str = "auto",
+        progress: bool | None = None, log_every: int = 20,
+        on_epoch_end: Callable[[int, History], None] | None = None) -> History:
+    """Train a classifier with cross-entropy and return its :class:`History`.
+
+    ``train_data``/``test_data`` are :class:`~lecturekit.data.ImageDataset` (batched by the
+    fast :class:`~lecturekit.data.Loader`, with ``augment`` = random crop and flip), a
+    ``Loader``, or any iterable of ``(images, labels)`` batches such as a ``DataLoader``.
+    With ``checkpoint=path`` the state is saved after every epoch and an existing file is
+    resumed from. ``time_budget`` (seconds) stops training after the step that exceeds it.
+    The progress bar is on unless ``progress=False`` or ``$LECTUREKIT_NO_PROGRESS`` is set
+    (as it is when notebooks are executed for committing, so they store no stale bars).
+    """
+    if progress is None:
+        progress = not os.environ.get("LECTUREKIT_NO_PROGRESS")
+    if epochs <= 0:
+        raise ValueError(f"epochs must be positive, got {epochs}")
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing}")
+    optimizer = optimizer.lower()
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    device = torch.device(device) if device is not None else env.device()
+    torch.manual_seed(seed)
+    model.to(device)
+    if channels_last:
+        model.to(memory_format=torch.channels_last)
+    train_batches = _batches(train_data, batch_size, device, channels_last, shuffle=True,
+                             augment=augment, seed=seed)
+    steps_per_epoch = len(train_batches)
+    opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
+    sched = make_schedule(opt, schedule, lr, epochs * steps_per_epoch, steps_per_epoch,
+                          step_epochs, milestones, gamma)
+    amp_mode = _amp_mode(amp, device)
+    scaler = torch.amp.GradScaler(device.type, enabled=amp_mode == "fp16")
+    history = History()
+    start_epoch = 0
+    path = Path(checkpoint) if checkpoint is not None else None
+    if path is not None and path.exists():
+        start_epoch, history = _resume(path, model, opt, sched, scaler, train_batches)
+        print(f"resumed from checkpoint {path.name} after epoch {start_epoch}")
+
+    display = _Display(epochs, steps_per_epoch, live_plot, progress, start_epoch)
+    elapsed = history.train_seconds
+    try:
+        for epoch in range(start_epoch, epochs):
+            model.train()
+            t0 = time.perf_counter()
+            loss_sum = torch.zeros((), device=device)
+            correct = torch.zeros((), device=device)
+            seen, out_of_time = 0, False
+            for i, (x, y) in enumerate(train_batches):
+                x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+                with _autocast(device, amp_mode):
+                    out = model(x)
+                    loss = F.cross_entropy(out.float(), y, label_smoothing=label_smoothing)
+                opt.zero_grad(set_to_none=True)
+                scaler.scale(loss).backward()
+                if clip_grad is not None:
+                    scaler.unscale_(opt)
+                    nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
+                scaler.step(opt)
+                scaler.update()
+                sched.step()
+                loss_sum += loss.detach() * len(y)
+                correct += (out.detach().argmax(1) == y).sum()
+                seen += len(y)
+                if (i + 1) % log_every == 0 or i + 1 == steps_per_epoch:
+                    history.step.append(epoch * steps_per_epoch + i + 1)
+                    history.step_loss.append(loss_sum.item() / seen)
+                    display.step(history, i + 1)
+                if time_budget is not None and elapsed + time.perf_counter() - t0 > time_budget:
+                    out_of_time = True
+                    break
+            elapsed += time.perf_counter() - t0
+            history.epoch.append(epoch + 1)
+            history.train_loss.append(loss_sum.item() / max(seen, 1))
+            history.train_accuracy.append(correct.item() / max(seen, 1))
+            history.seconds.append(elapsed)
+            history.lr.append(opt.param_groups[0]["lr"])
+            if test_data is not None:
+                result = evaluate(model, test_data, device=device, channels_last=channels_last)
+                history.test_accuracy.append(result.accuracy)
+                history.test_loss.append(result.loss)
+            if path is not None:
+                _save(path, model, opt, sched, scaler, train_batches, epoch + 1, history)
+            display.epoch_end(history)
+            if on_epoch_end is not None:
+                on_epoch_end(epoch + 1, history)
+            if out_of_time:
+                display.note(f"time budget of {time_budget:.0f} s reached in epoch {epoch + 1}")
+                break
+    finally:
+        display.close(history)
+    return history
+
+
+def _save(path, model, opt, sched, scaler, batches, epoch: int, history: History) -> None:
+    generator = getattr(batches, "generator", None)
+    save_checkpoint(path, {
+        "epoch": epoch,
+        "model": model.state_dict(),
+        "optimizer": opt.state_dict(),
+        "schedule": sched.state_dict(),
+        "scaler": scaler.state_dict(),
+        "history": history.to_dict(),
+        "torch_rng": torch.get_rng_state(),
+        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        "loader_rng": generator.get_state() if generator is not None else torch.empty(0),
+    })
+
+
+def _resume(path, model, opt, sched, scaler, batches) -> tuple[int, History]:
+    state = load_checkpoint(path)
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["optimizer"])
+    sched.load_state_dict(state["schedule"])
+    scaler.load_state_dict(state["scaler"])
+    torch.set_rng_state(state["torch_rng"])
+    if state["cuda_rng"] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+    generator = getattr(batches, "generator", None)
+    if generator is not None and len(state["loader_rng"]):
+        generator.set_state(state["loader_rng"])
+    return state["epoch"], History(**state["history"])
+
+
+# --------------------------------------------------------------------------- display
+class _Display:
+    """Progress bar plus, in a notebook, a live figure updated in place (at most every
+    ``interval`` seconds); outside a notebook, one log line per epoch."""
+
+    interval = 2.0
+
+    def __init__(self, epochs: int, steps_per_epoch: int, live_plot: bool | str, progress: bool,
+                 start_epoch: int) -> None:
+        from tqdm.auto import tqdm
+
+        self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
+        notebook = env.in_notebook()
+        self.live = notebook if live_plot == "auto" else bool(live_plot)
+        self.bar = tqdm(total=epochs * steps_per_epoch, initial=start_epoch * steps_per_epoch,
+                        unit="step", disable=not progress, leave=False,
+                        desc=f"epoch {start_epoch + 1}/{epochs}")
+        self.handle, self.figure, self.last_draw = None, None, 0.0
+        self.log_lines = not notebook
+
+    def step(self, history: History, step_in_epoch: int) -> None:
+        self.bar.update(history.step[-1] - self.bar.n)
+        self.bar.set_postfix(loss=f"{history.step_loss[-1]:.4f}", refresh=False)
+        if self.live and time.perf_counter() - self.last_draw > self.interval:
+            self.draw(history)
+
+    def epoch_end(self, history: History) -> None:
+        epoch = history.epoch[-1]
+        self.bar.set_description(f"epoch {min(epoch + 1, self.epochs)}/{self.epochs}")
+        if self.log_lines:
+            test = (f"  test loss {history.test_loss[-1]:.4f} accuracy "
+                    f"{100 * history.test_accuracy[-1]:.2f}%" if history.test_accuracy else "")
+            self.bar.write(f"epoch {epoch}/{self.epochs}  train loss {history.train_loss[-1]:.4f}"
+                           f" accuracy {100 * history.train_accuracy[-1]:.2f}%{test}"
+                           f"  {history.seconds[-1]:.1f} s")
+        if self.live:
+            self.draw(history)
+
+    def note(self, text: str) -> None:
+        self.bar.write(text)
+
+    def draw(self, history: History) -> None:
+        from IPython.display import display
+
+        from .plots import history_figure
+
+        self.figure = history_figure(history, self.epochs * self.steps_per_epoch,
+                                     self.steps_per_epoch, figure=self.figure)
+        if self.handle is None:
+            self.handle = display(self.figure, display_id=True)
+        else:
+            self.handle.update(self.figure)
+        self.last_draw = time.perf_counter()
+
+    def close(self, history: History) -> None:
+        self.bar.close()
+        if self.live and history.epoch:
+            self.draw(history)
+
+
+# --------------------------------------------------------------------------- command line
+def add_command(commands) -> None:
+    parser = commands.add_parser("train", help="train a model from the zoo on a data set")
+    parser.add_argument("model", help="a name from lecturekit.models.list_models()")
+    parser.add_argument("--dataset", required=True, help="mnist, fashion_mnist or cifar10")
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--profile", choices=list(env.PROFILES), default=None)
+    parser.add_argument("--checkpoint", type=Path, default=None)
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.set_defaults(run=run_command)
+
+
+def run_command(args) -> int:
+    from . import data, models
+
+    device, prof = env.setup(args.seed, args.profile)
+    entry = models.entry(args.model)
+    recipe = dict(entry.recipe)
+    for key in ("epochs", "batch_size", "lr", "optimizer"):
+        if getattr(args, key) is not None:
+            recipe[key] = getattr(args, key)
+    if args.epochs is None and prof.name == "smoke":
+        recipe["epochs"] = 1
+    size = entry.input_shape[-1]
+    train = data.load(args.dataset, train=True, limit=prof.train_limit, image_size=size)
+    test = data.load(args.dataset, train=False, limit=prof.test_limit, image_size=size)
+    model = models.create(args.model, in_channels=train.shape[0], num_classes=len(train.classes))
+    history = fit(model, train, test, device=device, checkpoint=args.checkpoint,
+                  live_plot=False, seed=args.seed, **recipe)
+    print(f"{args.model} on {args.dataset}: test accuracy "
+          f"{100 * history.final_test_accuracy:.2f}% after {len(history.epoch)} epochs, "
+          f"{history.train_seconds:.1f} s of training")
+    return 0

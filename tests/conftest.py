@@ -1,0 +1,26 @@
+import pytest
+
+
+@pytest.fixture
+def offline_empty_data(tmp_path, monkeypatch):
+    """No local data copy, no network, a private cache: what a student has on a plane."""
+    import socket
+
+    monkeypatch.setenv("LECTUREKIT_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("LECTUREKIT_CACHE", str(tmp_path / "cache"))
+
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled by the test")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    return tmp_path
+
+
+@pytest.fixture
+def private_data(tmp_path, monkeypatch):
+    """An empty data directory and cache the test can fill."""
+    monkeypatch.setenv("LECTUREKIT_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("LECTUREKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("LECTUREKIT_OFFLINE", "1")
+    (tmp_path / "data").mkdir()
+    return tmp_path / "data"

@@ -1,0 +1,89 @@
+import pytest
+import torch
+from torch import nn
+
+from lecturekit import analysis, models
+
+
+def test_the_slides_example():
+    assert analysis.fully_connected_params(1000, 1_000_000) == 10**12
+    assert analysis.locally_connected_params(1000, 10) == 100_000_000
+    assert analysis.conv_params(10, 100) == 10_000
+
+
+def test_counts_agree_with_real_layers():
+    assert analysis.fully_connected_params(8, 5, channels=3, bias=True) == \
+        sum(p.numel() for p in nn.Linear(3 * 8 * 8, 5).parameters())
+    assert analysis.conv_params(3, 16, in_channels=8, bias=True, groups=2) == \
+        sum(p.numel() for p in nn.Conv2d(8, 16, 3, groups=2).parameters())
+    from lecturekit.layers import LocallyConnected2d
+
+    layer = LocallyConnected2d(2, 3, (9, 7), (3, 2), stride=2, padding=1)
+    assert analysis.locally_connected_params((9, 7), (3, 2), out_channels=3, in_channels=2,
+                                             stride=2, padding=1, bias=True) == \
+        analysis.count_parameters(layer)
+
+
+@pytest.mark.parametrize("call, argument", [
+    (lambda: analysis.fully_connected_params(-5, 10), "image_size"),
+    (lambda: analysis.fully_connected_params(10, 0), "hidden_units"),
+    (lambda: analysis.locally_connected_params(8, 10), "kernel_size"),
+    (lambda: analysis.locally_connected_params(0, 3), "image_size"),
+    (lambda: analysis.conv_params(5, 4, image_size=3), "kernel_size"),
+    (lambda: analysis.conv_params(3, -1), "out_channels"),
+    (lambda: analysis.conv_params(3, 6, in_channels=4, groups=4), "groups"),
+])
+def test_bad_input_names_the_argument(call, argument):
+    with pytest.raises(ValueError, match=argument):
+        call()
+
+
+@pytest.mark.parametrize("size, k, s, p, d, expected", [
+    (5, 3, 1, 0, 1, 3), (32, 5, 1, 2, 1, 32), (224, 11, 4, 2, 1, 55), (7, 3, 2, 1, 1, 4),
+    (10, 3, 1, 0, 2, 6), (1, 1, 1, 0, 1, 1),
+])
+def test_conv_output_size_matches_torch(size, k, s, p, d, expected):
+    assert analysis.conv_output_size(size, k, s, p, d) == expected
+    out = nn.Conv2d(1, 1, k, s, p, d)(torch.zeros(1, 1, size, size))
+    assert out.shape[-1] == expected
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(size=3, kernel_size=5), "kernel_size=5"),
+    (dict(size=5, kernel_size=3, dilation=3), "dilation=3"),
+    (dict(size=5, kernel_size=3, stride=0), "stride"),
+    (dict(size=5, kernel_size=3, padding=-1), "padding"),
+    (dict(size=-2, kernel_size=1), "size"),
+])
+def test_conv_output_size_errors_say_why(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        analysis.conv_output_size(**kwargs)
+
+
+def test_receptive_field():
+    assert analysis.receptive_field([(3, 1), (3, 1)]).size == 5    # two 3x3 see 5x5
+    assert analysis.receptive_field([(3, 1)] * 3).size == 7        # three see 7x7
+    stack = nn.Sequential(nn.Conv2d(1, 1, 5), nn.MaxPool2d(2), nn.Conv2d(1, 1, 5), nn.ReLU(),
+                          nn.MaxPool2d(2))
+    field = analysis.receptive_field(stack)
+    assert field.sizes == [5, 6, 14, 16] and field.jumps == [1, 2, 2, 4]
+    with pytest.raises(ValueError):
+        analysis.receptive_field([nn.ReLU()])
+
+
+def test_summary_of_lenet():
+    table = analysis.summary(models.create("lenet5"), (1, 1, 32, 32))
+    assert table.total_parameters == 61_706
+    c1 = table.rows[0]
+    assert (c1.name, c1.output_shape, c1.parameters, c1.mult_adds) == \
+        ("c1", (1, 6, 28, 28), 156, 6 * 28 * 28 * 25)
+    text = str(table)
+    assert "61,706" in text and "multiply-adds" in text
+    assert "<table>" in table._repr_html_()
+    assert analysis.mult_adds(models.create("lenet5"), (1, 1, 32, 32)) == table.total_mult_adds
+
+
+def test_activations_of_each_layer():
+    model = models.create("lenet5")
+    maps = analysis.activations(model, torch.zeros(1, 1, 32, 32))
+    assert maps["c1"].shape == (1, 6, 28, 28) and maps["output"].shape == (1, 10)

@@ -1,0 +1,73 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+
+import lecturekit as lk
+from lecturekit import env
+
+
+def test_profile_from_environment(monkeypatch):
+    monkeypatch.setenv("LECTUREKIT_PROFILE", "smoke")
+    assert env.profile().name == "smoke"
+    monkeypatch.setenv("LECTUREKIT_PROFILE", "FULL")
+    assert env.profile().name == "full"
+
+
+def test_default_profile_follows_the_device(monkeypatch):
+    monkeypatch.delenv("LECTUREKIT_PROFILE", raising=False)
+    expected = "full" if torch.cuda.is_available() else "class"
+    assert env.profile().name == expected
+
+
+def test_unknown_profile_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("LECTUREKIT_PROFILE", "huge")
+    with pytest.raises(ValueError, match="smoke, class, full"):
+        env.profile()
+
+
+def test_profile_choose():
+    assert env.PROFILES["smoke"].choose(1, 3, 30) == 1
+    assert env.PROFILES["class"].choose(1, 3, 30) == 3
+    assert env.PROFILES["full"].choose(smoke=1, class_=3, full=30) == 30
+
+
+def test_device_is_a_torch_device():
+    assert env.device().type in {"cpu", "cuda", "mps"}
+
+
+def test_seed_everything_makes_all_generators_repeat():
+    def draw():
+        return random.random(), np.random.rand(), torch.rand(1).item()
+
+    env.seed_everything(123)
+    first = draw()
+    env.seed_everything(123)
+    assert draw() == first
+
+
+def test_not_in_colab_or_notebook_here():
+    assert not env.in_colab()
+    assert not env.in_notebook()
+
+
+def test_setup_prints_one_line_and_returns_device_and_profile(capsys, monkeypatch):
+    monkeypatch.setenv("LECTUREKIT_PROFILE", "smoke")
+    device, profile = lk.setup(seed=1)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    assert f"device {device.type}" in out[0] and "profile smoke" in out[0]
+    assert "torch" in out[0] and profile.name == "smoke"
+
+
+def test_data_dir_override(monkeypatch, tmp_path):
+    monkeypatch.setenv("LECTUREKIT_DATA", str(tmp_path))
+    assert env.data_dir() == tmp_path
+
+
+def test_environment_check_rows():
+    rows = env.check()
+    names = [r[0] for r in rows]
+    assert "torch" in names and "Python" in names
+    assert all(ok for what, _, ok in rows if what in {"torch", "Python"})

@@ -1,0 +1,87 @@
+"""Every checker passes the notebook's solution, fails wrong answers with a hint, never
+raises, and never prints the answer of a compute-by-hand exercise."""
+
+import torch
+
+from lecturekit import exercises
+from lecturekit.exercises import evaluate
+
+
+def conv_layer_params(kernel_size, in_channels, out_channels):
+    return out_channels * (in_channels * kernel_size * kernel_size + 1)
+
+
+def subsample(x, weight, bias):
+    n, c, h, w = x.shape
+    sums = x.reshape(n, c, h // 2, 2, w // 2, 2).sum(dim=(3, 5))
+    return sums * weight.view(1, c, 1, 1) + bias.view(1, c, 1, 1)
+
+
+def normalize(images, mean, std):
+    return (images.float() / 255 - torch.tensor(mean).view(1, -1, 1, 1)) / \
+        torch.tensor(std).view(1, -1, 1, 1)
+
+
+RIGHT = {
+    "00.1": torch.zeros(8, 3, 32, 32),
+    "00.2": normalize,
+    "01.1": 78_500,
+    "01.2": conv_layer_params,
+    "01.3": 784,
+    "06.1": 1_516,
+    "06.2": subsample,
+    "06.3": 48_120,
+}
+WRONG = {
+    "00.1": torch.zeros(8, 32, 32, 3),
+    "00.2": lambda images, mean, std: images.float(),
+    "01.1": 78_400,
+    "01.2": lambda k, i, o: k * k * i * o,
+    "01.3": 700,
+    "06.1": 2_416,
+    "06.2": lambda x, w, b: torch.nn.functional.avg_pool2d(x, 2),
+    "06.3": 48_000,
+}
+HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "06.1": "1,516", "06.3": "48,120"}
+
+
+def test_every_exercise_has_a_right_and_a_wrong_answer_here():
+    assert set(exercises.exercise_ids()) == set(RIGHT) == set(WRONG)
+
+
+def test_right_answers_pass():
+    for exercise_id, answer in RIGHT.items():
+        result = evaluate(exercise_id, answer)
+        assert result.passed, result
+
+
+def test_wrong_answers_fail_with_a_hint_but_not_the_answer():
+    for exercise_id, answer in WRONG.items():
+        result = evaluate(exercise_id, answer)
+        assert not result.passed and len(result.message) > 20, result
+        hidden = HIDDEN_ANSWERS.get(exercise_id)
+        if hidden:
+            assert hidden not in result.message and hidden.replace(",", "") not in result.message
+
+
+def test_code_that_raises_is_reported_not_raised():
+    def broken(*args):
+        raise ZeroDivisionError("oops")
+
+    result = evaluate("01.2", broken)
+    assert not result.passed and "ZeroDivisionError" in result.message
+
+
+def test_unanswered_and_nonsense_answers():
+    def not_done(*args):
+        raise NotImplementedError
+
+    assert "not answered" in evaluate("01.2", not_done).message
+    assert not evaluate("01.1", "many").passed
+    assert not evaluate("01.2", 42).passed       # a number where a function is expected
+    assert not evaluate("00.1", [1, 2]).passed
+
+
+def test_check_prints_one_line(capsys):
+    exercises.check("01.1", 78_500)
+    assert capsys.readouterr().out.startswith("PASS exercise 01.1")

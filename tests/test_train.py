@@ -1,0 +1,115 @@
+import subprocess
+import sys
+
+import pytest
+import torch
+from torch import nn
+
+from lecturekit import data, train
+
+
+def blobs(n=256, seed=0):
+    """Two classes of 1x4x4 'images' that a linear model separates."""
+    g = torch.Generator().manual_seed(seed)
+    labels = torch.arange(n) % 2
+    images = torch.randint(0, 100, (n, 1, 4, 4), generator=g)
+    images[labels == 1] += 120
+    return data.ImageDataset(images.to(torch.uint8), labels, ["dark", "light"], "blobs", True,
+                             "a test", (0.5,), (0.25,))
+
+
+def small_model():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Dropout(0.2),
+                         nn.Linear(8, 2))
+
+
+def test_fit_reduces_the_loss_and_evaluates():
+    model = small_model()
+    before = train.evaluate(model, blobs(seed=1))
+    history = train.fit(model, blobs(), blobs(seed=1), epochs=4, batch_size=32, lr=0.1,
+                        device="cpu", progress=False, live_plot=False)
+    assert len(history.epoch) == 4 and len(history.test_accuracy) == 4
+    assert history.train_loss[-1] < history.train_loss[0]
+    after = train.evaluate(model, blobs(seed=1))
+    assert after.loss < before.loss and after.accuracy > 0.95
+    assert history.train_seconds > 0 and history.step
+
+
+@pytest.mark.parametrize("options", [
+    dict(optimizer="adamw", lr=1e-2, schedule="cosine"),
+    dict(optimizer="adam", lr=1e-2, schedule="step", step_epochs=1),
+    dict(optimizer="sgd", schedule="multistep", milestones=[1], label_smoothing=0.1, clip_grad=1.0,
+         weight_decay=5e-4, augment=True, channels_last=True),
+])
+def test_fit_options(options):
+    history = train.fit(small_model(), blobs(), epochs=2, batch_size=64, device="cpu",
+                        progress=False, live_plot=False, **options)
+    assert len(history.epoch) == 2 and history.test_accuracy == []
+
+
+def test_resumed_run_is_bit_identical_to_an_uninterrupted_one(tmp_path):
+    common = dict(epochs=3, batch_size=32, lr=0.05, device="cpu", progress=False,
+                  live_plot=False, augment=True, seed=5)
+    straight = small_model()
+    train.fit(straight, blobs(), **common)
+
+    def interrupt_after_first_epoch(epoch, history):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+    path = tmp_path / "run.pt"
+    interrupted = small_model()
+    with pytest.raises(KeyboardInterrupt):
+        train.fit(interrupted, blobs(), checkpoint=path, on_epoch_end=interrupt_after_first_epoch,
+                  **common)
+    assert path.exists()
+    resumed = small_model()                      # a fresh process would start from scratch
+    history = train.fit(resumed, blobs(), checkpoint=path, **common)
+    assert history.epoch == [1, 2, 3]
+    for a, b in zip(straight.state_dict().values(), resumed.state_dict().values()):
+        assert torch.equal(a, b)
+
+
+def test_time_budget_stops_early():
+    history = train.fit(small_model(), blobs(n=2048), epochs=50, batch_size=8, device="cpu",
+                        progress=False, live_plot=False, time_budget=0.2)
+    assert len(history.epoch) < 50
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(epochs=0), "epochs"),
+    (dict(optimizer="lbfgs"), "sgd, adam, adamw"),
+    (dict(schedule="wiggly"), "onecycle"),
+    (dict(schedule="multistep"), "milestones"),
+    (dict(label_smoothing=1.5), "label_smoothing"),
+])
+def test_bad_arguments_are_clear_errors(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        train.fit(small_model(), blobs(), device="cpu", progress=False, live_plot=False, **kwargs)
+
+
+def test_history_figure_draws():
+    history = train.fit(small_model(), blobs(), blobs(seed=1), epochs=2, device="cpu",
+                        progress=False, live_plot=False)
+    from lecturekit.plots import history_figure
+
+    figure = history_figure(history)
+    assert len(figure.axes) == 2 and figure.axes[1].lines
+
+
+def test_command_line_trains_and_reports(offline_empty_data):
+    result = subprocess.run(
+        [sys.executable, "-m", "lecturekit", "train", "lenet5", "--dataset", "mnist",
+         "--epochs", "1", "--profile", "smoke"],
+        capture_output=True, text=True, timeout=300,
+        env={**__import__("os").environ, "LECTUREKIT_OFFLINE": "1"})
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("lenet5 on mnist: test accuracy") and "s of training" in last
+
+
+def test_command_line_rejects_unknown_names():
+    result = subprocess.run([sys.executable, "-m", "lecturekit", "train", "nope", "--dataset",
+                             "mnist"], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "unknown model" in result.stderr
