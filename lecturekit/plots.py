@@ -12,9 +12,9 @@ from matplotlib.figure import Figure
 
 def history_figure(history, total_steps: int | None = None, steps_per_epoch: int | None = None,
                    figure: Figure | None = None, title: str | None = None) -> Figure:
-    """Loss (running training loss and test loss per epoch) and accuracy (train and test per
-    epoch) side by side. Drawn on a bare ``Figure`` so it never shows up twice in a notebook;
-    pass the previous figure to redraw it in place."""
+    """Loss and accuracy side by side: training values averaged over the last few steps (thin
+    lines), test values per epoch. Drawn on a bare ``Figure`` so it never shows up twice in a
+    notebook; pass the previous figure to redraw it in place."""
     if figure is None:
         figure = Figure(figsize=(9, 3.2), layout="constrained")
         figure.subplots(1, 2)
@@ -23,14 +23,17 @@ def history_figure(history, total_steps: int | None = None, steps_per_epoch: int
     ax_acc.clear()
     per_epoch = steps_per_epoch or (history.step[-1] / history.epoch[-1] if history.epoch else 1)
     epochs_of_steps = np.asarray(history.step, dtype=float) / per_epoch
-    ax_loss.plot(epochs_of_steps, history.step_loss, label="train (running)", color="C0")
+    ax_loss.plot(epochs_of_steps, history.step_loss, label="train (last steps)", color="C0",
+                 lw=0.8)
     if history.test_loss:
         ax_loss.plot(history.epoch, history.test_loss, "o-", label="test", color="C1")
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
-    if history.train_accuracy:
-        ax_acc.plot(history.epoch, 100 * np.asarray(history.train_accuracy), "o-", label="train")
+    if history.step_accuracy:
+        ax_acc.plot(epochs_of_steps, 100 * np.asarray(history.step_accuracy), color="C0", lw=0.8,
+                    label="train (last steps)")
     if history.test_accuracy:
-        ax_acc.plot(history.epoch, 100 * np.asarray(history.test_accuracy), "o-", label="test")
+        ax_acc.plot(history.epoch, 100 * np.asarray(history.test_accuracy), "o-", color="C1",
+                    label="test")
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     if total_steps:
         for ax in (ax_loss, ax_acc):

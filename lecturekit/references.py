@@ -74,3 +74,82 @@ TIMELINE: list[Milestone] = [
     Milestone("Inception-ResNet", 2016, "inception_v4", "Inception modules with shortcuts"),
     Milestone("DenseNet", 2016, "densenet", "every layer connected to every later one"),
 ]
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published figure and where it is printed."""
+
+    value: float
+    unit: str
+    paper: str
+    where: str
+    note: str = ""
+
+
+#: Published parameter counts, multiply-adds and ImageNet errors, keyed by model name.
+PUBLISHED: dict[str, dict[str, Published]] = {
+    "alexnet": {
+        "parameters": Published(60e6, "parameters", "alexnet", "section 1 and 3",
+                                "'60 million parameters'"),
+        "top1": Published(40.7, "% top-1 error", "alexnet", "Table 2 (1 CNN, validation)"),
+        "top5": Published(18.2, "% top-5 error", "alexnet", "Table 2 (1 CNN, validation)"),
+    },
+    "vgg11": {"parameters": Published(133e6, "parameters", "vgg", "Table 2 (A)"),
+              "top1": Published(29.6, "% top-1 error", "vgg", "Table 3 (A, single scale)"),
+              "top5": Published(10.4, "% top-5 error", "vgg", "Table 3 (A, single scale)")},
+    "vgg11_lrn": {"parameters": Published(133e6, "parameters", "vgg", "Table 2 (A-LRN)"),
+                  "top1": Published(29.7, "% top-1 error", "vgg", "Table 3 (A-LRN)"),
+                  "top5": Published(10.5, "% top-5 error", "vgg", "Table 3 (A-LRN)")},
+    "vgg13": {"parameters": Published(133e6, "parameters", "vgg", "Table 2 (B)"),
+              "top1": Published(28.7, "% top-1 error", "vgg", "Table 3 (B, single scale)"),
+              "top5": Published(9.9, "% top-5 error", "vgg", "Table 3 (B, single scale)")},
+    "vgg16_c": {"parameters": Published(134e6, "parameters", "vgg", "Table 2 (C)"),
+                "top1": Published(28.1, "% top-1 error", "vgg", "Table 3 (C, S=256)"),
+                "top5": Published(9.4, "% top-5 error", "vgg", "Table 3 (C, S=256)")},
+    "vgg16": {"parameters": Published(138e6, "parameters", "vgg", "Table 2 (D)"),
+              "top1": Published(27.0, "% top-1 error", "vgg", "Table 3 (D, S=256)"),
+              "top5": Published(8.8, "% top-5 error", "vgg", "Table 3 (D, S=256)")},
+    "vgg19": {"parameters": Published(144e6, "parameters", "vgg", "Table 2 (E)"),
+              "top1": Published(27.3, "% top-1 error", "vgg", "Table 3 (E, S=256)"),
+              "top5": Published(9.0, "% top-5 error", "vgg", "Table 3 (E, S=256)")},
+    "googlenet": {
+        "parameters": Published(6.8e6, "parameters", "googlenet",
+                                "Table 1 (sum of the params column)"),
+        "mult_adds": Published(1.5e9, "multiply-adds", "googlenet",
+                               "section 5 ('1.5 billion multiply-adds at inference time')"),
+        "top5": Published(10.07, "% top-5 error", "googlenet",
+                          "Table 3 (1 model, 1 crop, validation)"),
+    },
+}
+
+#: GoogLeNet's Table 1: parameters (thousands) and operations (millions) per Inception module.
+GOOGLENET_TABLE_1 = {
+    "3a": (159, 128), "3b": (380, 304), "4a": (364, 73), "4b": (437, 88), "4c": (463, 100),
+    "4d": (580, 119), "4e": (840, 170), "5a": (1072, 54), "5b": (1388, 71),
+}
+
+
+@dataclass(frozen=True)
+class IlsvrcResult:
+    year: int
+    entry: str
+    top5_error: float
+    depth: str
+    source: str
+    single_model: bool
+
+
+#: Slide 9, "the revolution of depth": ILSVRC classification top-5 error by year.
+ILSVRC: list[IlsvrcResult] = [
+    IlsvrcResult(2010, "NEC-UIUC (shallow)", 28.2, "shallow", "ILSVRC 2010 results", False),
+    IlsvrcResult(2011, "XRCE (shallow)", 25.8, "shallow", "ILSVRC 2011 results", False),
+    IlsvrcResult(2012, "AlexNet", 16.4, "8 layers", "Krizhevsky et al. 2012, Table 2 (5 CNNs)",
+                 False),
+    IlsvrcResult(2013, "ZFNet / Clarifai", 11.7, "8 layers", "ILSVRC 2013 results", False),
+    IlsvrcResult(2014, "VGG", 7.3, "19 layers", "Simonyan & Zisserman 2014, Table 7 (ILSVRC "
+                 "submission, 2 nets)", False),
+    IlsvrcResult(2014, "GoogLeNet", 6.7, "22 layers", "Szegedy et al. 2014, Table 2 (7 models)",
+                 False),
+    IlsvrcResult(2015, "ResNet", 3.57, "152 layers", "He et al. 2015, Table 5 (ensemble)", False),
+]

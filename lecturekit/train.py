@@ -29,8 +29,9 @@ SCHEDULES = ("constant", "step", "multistep", "cosine", "onecycle")
 
 @dataclass
 class History:
-    """What :func:`fit` measured: one entry per epoch, plus the running training loss
-    every few steps (``step``/``step_loss``) for smooth curves."""
+    """What :func:`fit` measured: one entry per epoch, plus the training loss and accuracy
+    averaged over the last few steps (``step``, ``step_loss``, ``step_accuracy``), for
+    smooth curves and "steps to reach an error" measurements."""
 
     epoch: list[int] = field(default_factory=list)
     train_loss: list[float] = field(default_factory=list)
@@ -41,6 +42,11 @@ class History:
     lr: list[float] = field(default_factory=list)
     step: list[int] = field(default_factory=list)
     step_loss: list[float] = field(default_factory=list)
+    step_accuracy: list[float] = field(default_factory=list)
+
+    def steps_to_accuracy(self, target: float) -> int | None:
+        """The first logged step whose windowed training accuracy reached ``target``."""
+        return next((s for s, a in zip(self.step, self.step_accuracy) if a >= target), None)
 
     @property
     def final_test_accuracy(self) -> float | None:
@@ -243,6 +249,7 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
             loss_sum = torch.zeros((), device=device)
             correct = torch.zeros((), device=device)
             seen, out_of_time = 0, False
+            window = _Window(device)
             for i, (x, y) in enumerate(train_batches):
                 x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
                 with _autocast(device, amp_mode):
@@ -256,12 +263,15 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
                 scaler.step(opt)
                 scaler.update()
                 sched.step()
-                loss_sum += loss.detach() * len(y)
-                correct += (out.detach().argmax(1) == y).sum()
+                batch_loss = loss.detach() * len(y)
+                batch_correct = (out.detach().argmax(1) == y).sum()
+                loss_sum += batch_loss
+                correct += batch_correct
                 seen += len(y)
+                window.add(batch_loss, batch_correct, len(y))
                 if (i + 1) % log_every == 0 or i + 1 == steps_per_epoch:
                     history.step.append(epoch * steps_per_epoch + i + 1)
-                    history.step_loss.append(loss_sum.item() / seen)
+                    window.log_into(history)
                     display.step(history, i + 1)
                 if time_budget is not None and elapsed + time.perf_counter() - t0 > time_budget:
                     out_of_time = True
@@ -287,6 +297,29 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
     finally:
         display.close(history)
     return history
+
+
+class _Window:
+    """Sums over the steps since the last log entry."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.device = device
+        self.reset()
+
+    def reset(self) -> None:
+        self.loss = torch.zeros((), device=self.device)
+        self.correct = torch.zeros((), device=self.device)
+        self.seen = 0
+
+    def add(self, loss: torch.Tensor, correct: torch.Tensor, count: int) -> None:
+        self.loss += loss
+        self.correct += correct
+        self.seen += count
+
+    def log_into(self, history: History) -> None:
+        history.step_loss.append(self.loss.item() / self.seen)
+        history.step_accuracy.append(self.correct.item() / self.seen)
+        self.reset()
 
 
 def _save(path, model, opt, sched, scaler, batches, epoch: int, history: History) -> None:
@@ -361,16 +394,23 @@ class _Display:
         self.bar.write(text)
 
     def draw(self, history: History) -> None:
-        from IPython.display import display
+        """Render the figure to PNG ourselves, so it shows whether or not matplotlib's inline
+        backend is active yet, and replace the previous picture in place."""
+        import io
+
+        from IPython.display import Image, display
 
         from .plots import history_figure
 
         self.figure = history_figure(history, self.epochs * self.steps_per_epoch,
                                      self.steps_per_epoch, figure=self.figure)
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=90)
+        picture = Image(buffer.getvalue(), format="png")
         if self.handle is None:
-            self.handle = display(self.figure, display_id=True)
+            self.handle = display(picture, display_id=True)
         else:
-            self.handle.update(self.figure)
+            self.handle.update(picture)
         self.last_draw = time.perf_counter()
 
     def close(self, history: History) -> None:

@@ -90,3 +90,84 @@ def feature_map_diagram(model: nn.Module, input_shape: Sequence[int] = (1, 32, 3
     ax.axis("off")
     ax.set_title(title or f"{type(model).__name__}, drawn from the model")
     return fig
+
+
+#: Layers folded into the box before them in a block diagram.
+_QUIET = (nn.ReLU, nn.Dropout, nn.BatchNorm2d, nn.Flatten, nn.LocalResponseNorm, nn.Identity)
+
+
+def _blocks(model: nn.Module, prefix: str = "") -> list[tuple[str, nn.Module]]:
+    """The blocks of a model: its children, with plain ``nn.Sequential`` containers opened
+    (recursively); custom modules such as an Inception module stay one block."""
+    out = []
+    for name, child in model.named_children():
+        full = f"{prefix}{name}"
+        if type(child) is nn.Sequential:  # a plain container: show what it contains
+            out += _blocks(child, f"{full}.")
+        else:
+            out.append((full, child))
+    return out
+
+
+def _block_label(module: nn.Module) -> str:
+    kind = type(module).__name__
+    if isinstance(module, nn.Conv2d):
+        k, s = module.kernel_size, module.stride
+        text = f"conv {k[0]}x{k[1]}" + (f"/{s[0]}" if s[0] > 1 else "")
+        return text + (f", groups {module.groups}" if module.groups > 1 else "")
+    if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
+        k = module.kernel_size if isinstance(module.kernel_size, int) else module.kernel_size[0]
+        return f"{'max' if isinstance(module, nn.MaxPool2d) else 'avg'} pool {k}x{k}"
+    if isinstance(module, nn.AdaptiveAvgPool2d):
+        return "global avg pool" if module.output_size in (1, (1, 1)) else "adaptive avg pool"
+    if isinstance(module, nn.Linear):
+        return "fully connected"
+    return kind
+
+
+def block_diagram(model: nn.Module, input_shape: Sequence[int], title: str | None = None,
+                  per_row: int = 8) -> Figure:
+    """A block diagram of a deep network, drawn from a forward pass: one box per block
+    (activations, normalization and dropout folded into the block before them) with its
+    output shape and parameter count, in rows of ``per_row`` boxes."""
+    blocks = [(n, m) for n, m in _blocks(model) if not isinstance(m, _QUIET)]
+    shapes: dict[str, tuple[int, ...]] = {}
+    handles = [m.register_forward_hook(
+        lambda _m, _i, out, name=name: shapes.__setitem__(
+            name, tuple((out[0] if isinstance(out, tuple) else out).shape[1:])))
+        for name, m in blocks]
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(torch.zeros(1, *input_shape))
+    finally:
+        model.train(was_training)
+        for h in handles:
+            h.remove()
+    rows = -(-len(blocks) // per_row)
+    fig, ax = plt.subplots(figsize=(1.45 * min(per_row, len(blocks)) + 0.4, 1.35 * rows + 0.6))
+    for i, (name, module) in enumerate(blocks):
+        row, col = divmod(i, per_row)
+        x, y = col * 1.45, -row * 1.35
+        shape = shapes.get(name, ())
+        size = (f"{shape[0]}@{shape[1]}x{shape[2]}" if len(shape) == 3 else
+                f"{shape[0]}" if shape else "")
+        params = sum(p.numel() for p in module.parameters())
+        parameter_text = (f"{params / 1e6:.2f}M" if params >= 1e5 else f"{params / 1e3:.1f}K"
+                          if params else "0")
+        color = "#dbe9f6" if params else "#eeeeee"
+        ax.add_patch(Rectangle((x, y - 0.9), 1.25, 0.9, facecolor=color, edgecolor="#2b5d8a"))
+        short = ".".join(name.split(".")[-2:])
+        ax.text(x + 0.625, y - 0.45, f"{short}\n{_block_label(module)}\n{size}\n{parameter_text}",
+                ha="center", va="center", fontsize=6.5)
+        if col < per_row - 1 and i + 1 < len(blocks):
+            ax.annotate("", xy=(x + 1.45, y - 0.45), xytext=(x + 1.25, y - 0.45),
+                        arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
+    ax.set_xlim(-0.1, 1.45 * min(per_row, len(blocks)))
+    ax.set_ylim(-1.35 * rows, 0.15)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title or f"{type(model).__name__}: blocks with output shape and parameters",
+                 fontsize=10)
+    return fig

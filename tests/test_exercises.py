@@ -22,12 +22,37 @@ def normalize(images, mean, std):
         torch.tensor(std).view(1, -1, 1, 1)
 
 
+def conv1d(x, w):
+    return x.unfold(0, len(w), 1) @ w
+
+
+def max_pool1d(x, k):
+    return x.unfold(0, k, k).amax(dim=1)
+
+
+def softmax(z):
+    e = torch.exp(z - z.max(dim=1, keepdim=True).values)
+    return e / e.sum(dim=1, keepdim=True)
+
+
 RIGHT = {
     "00.1": torch.zeros(8, 3, 32, 32),
     "00.2": normalize,
     "01.1": 78_500,
     "01.2": conv_layer_params,
     "01.3": 784,
+    "02.1": 32,
+    "02.2": conv1d,
+    "02.3": (8, 16, 32, 32),
+    "03.1": [[4, 5], [7, 9]],
+    "03.2": max_pool1d,
+    "03.3": (2048 * 49 * 1000 + 1000) / (2048 * 1000 + 1000),
+    "04.1": 0.25 ** 10,
+    "04.2": lambda x: 1 - torch.tanh(x) ** 2,
+    "04.3": 0.4995,
+    "05.1": 102_764_544,
+    "05.2": softmax,
+    "05.3": 2.303,
     "06.1": 1_516,
     "06.2": subsample,
     "06.3": 48_120,
@@ -38,11 +63,24 @@ WRONG = {
     "01.1": 78_400,
     "01.2": lambda k, i, o: k * k * i * o,
     "01.3": 700,
+    "02.1": 65,
+    "02.2": lambda x, w: x.unfold(0, len(w), 1) @ w.flip(0),
+    "02.3": (8, 16, 64, 64),
+    "03.1": [[4, 5], [2, 9]],
+    "03.2": lambda x, k: x.unfold(0, k, 1).amax(dim=1),
+    "03.3": 49,
+    "04.1": 0.25,
+    "04.2": lambda x: torch.tanh(x),
+    "04.3": 0.25,
+    "05.1": 102_760_448,
+    "05.2": lambda z: torch.exp(z) / torch.exp(z).sum(dim=1, keepdim=True),
+    "05.3": 0.1,
     "06.1": 2_416,
     "06.2": lambda x, w, b: torch.nn.functional.avg_pool2d(x, 2),
     "06.3": 48_000,
 }
-HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "06.1": "1,516", "06.3": "48,120"}
+HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "02.1": "32", "05.1": "102,764,544",
+                  "05.3": "2.30", "06.1": "1,516", "06.3": "48,120"}
 
 
 def test_every_exercise_has_a_right_and_a_wrong_answer_here():

@@ -40,10 +40,79 @@ def test_c3_only_reads_connected_maps():
 @pytest.mark.parametrize("name", models.list_models())
 def test_every_model_builds_and_runs_a_batch(name):
     entry = models.entry(name)
-    model = models.create(name)
-    out = model(torch.randn(2, *entry.input_shape))
+    model = models.create(name, num_classes=10).eval()
+    with torch.no_grad():
+        out = model(torch.randn(2, *entry.input_shape))
     assert out.shape == (2, 10)
     assert entry.summary and entry.paper
+    assert "20" in entry.builder.__doc__ or "19" in entry.builder.__doc__  # cites the year
+
+
+# Where torchvision builds the same configuration, the counts must be equal.
+TORCHVISION_EQUAL = {
+    "alexnet_single": "alexnet", "vgg11": "vgg11", "vgg13": "vgg13", "vgg16": "vgg16",
+    "vgg19": "vgg19", "vgg11_bn": "vgg11_bn", "vgg13_bn": "vgg13_bn", "vgg16_bn": "vgg16_bn",
+    "vgg19_bn": "vgg19_bn",
+}
+
+
+@pytest.mark.parametrize("ours, theirs", TORCHVISION_EQUAL.items())
+def test_counts_equal_torchvision(ours, theirs):
+    import torchvision
+
+    reference = getattr(torchvision.models, theirs)(weights=None)
+    assert analysis.count_parameters(models.create(ours)) == analysis.count_parameters(reference)
+    assert models.entry(ours).published_parameters == analysis.count_parameters(reference)
+
+
+@pytest.mark.parametrize("name, published_millions, tolerance", [
+    ("alexnet", 60, 0.02),         # "60 million parameters"; exactly 60,965,224
+    ("vgg11", 133, 0.005), ("vgg11_lrn", 133, 0.005), ("vgg13", 133, 0.005),
+    ("vgg16_c", 134, 0.005), ("vgg16", 138, 0.005), ("vgg19", 144, 0.005),  # Table 2
+    ("googlenet", 6.8, 0.03),      # sum of Table 1's params column (which omits biases)
+])
+def test_counts_match_the_papers(name, published_millions, tolerance):
+    ours = analysis.count_parameters(models.create(name)) / 1e6
+    assert abs(ours - published_millions) / published_millions <= tolerance
+
+
+def test_alexnet_two_tower_layout():
+    model = models.create("alexnet")
+    groups = {name: block.conv.groups for name, block in model.features.named_children()}
+    assert groups == {"conv1": 1, "conv2": 2, "conv3": 1, "conv4": 2, "conv5": 2}
+    assert analysis.count_parameters(model) == 60_965_224
+    assert analysis.count_parameters(model.classifier) > 0.9 * analysis.count_parameters(model)
+
+
+def test_googlenet_auxiliary_classifiers():
+    model = models.create("googlenet", aux_logits=True).train()
+    main, aux1, aux2 = model(torch.randn(2, 3, 224, 224))
+    assert main.shape == aux1.shape == aux2.shape == (2, 1000)
+    assert model.eval()(torch.randn(1, 3, 224, 224)).shape == (1, 1000)
+
+
+def test_inception_module_output_channels():
+    from lecturekit.models.googlenet import TABLE_1, Inception, NaiveInception
+
+    block = Inception(*TABLE_1["3a"])
+    assert block(torch.zeros(1, 192, 28, 28)).shape == (1, 256, 28, 28)
+    naive = NaiveInception(192, 64, 128, 32)
+    assert naive(torch.zeros(1, 192, 28, 28)).shape == (1, 64 + 128 + 32 + 192, 28, 28)
+    assert analysis.count_parameters(naive) > analysis.count_parameters(block)
+
+
+def test_vgg_configurations_have_the_papers_depths():
+    from lecturekit.models.vgg import CONFIGURATIONS, WEIGHT_LAYERS
+
+    for configuration, layers in WEIGHT_LAYERS.items():
+        convs = [c for c in CONFIGURATIONS[configuration] if c not in ("M", "LRN")]
+        assert len(convs) + 3 == layers
+
+
+def test_class_scale_variants_take_32x32():
+    for name in ("alexnet_cifar", "nin_cifar10", "vgg_cifar", "googlenet_cifar"):
+        assert models.entry(name).input_shape == (3, 32, 32)
+        assert models.create(name)(torch.zeros(2, 3, 32, 32)).shape == (2, 10)
 
 
 def test_unknown_model_lists_the_names():

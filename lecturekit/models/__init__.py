@@ -60,4 +60,5 @@ def create(name: str, **kwargs: Any) -> nn.Module:
     return entry(name).builder(**kwargs)
 
 
-from . import lenet  # noqa: E402, F401  (registers the LeNet family)
+# Each module registers its family; the order is the order of list_models().
+from . import lenet, alexnet, nin, vgg, googlenet  # noqa: E402, F401, I001

@@ -1,0 +1,202 @@
+"""Benchmarks: ``python -m lecturekit bench`` (``make bench``) prints a table of figures,
+each with the command that reproduces it, and writes it to a markdown file.
+
+Benchmarks print; they never fail. Targets are the issue's ceilings, not the aim.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from . import data, env, models, train
+
+
+@dataclass
+class Figure:
+    name: str
+    value: str
+    target: str
+    command: str
+
+
+def _seconds(function: Callable[[], object], repeat: int = 5) -> float:
+    function()
+    start = time.perf_counter()
+    for _ in range(repeat):
+        function()
+    return (time.perf_counter() - start) / repeat
+
+
+def _mnist32(limit: int | None = None):
+    return (data.load("mnist", train=True, limit=limit, image_size=32, verbose=False),
+            data.load("mnist", train=False, limit=None, image_size=32, verbose=False))
+
+
+def lenet(name: str, target_accuracy: float) -> list[Figure]:
+    """Train a LeNet-5 on full MNIST with its registered recipe."""
+    train_set, test_set = _mnist32()
+    torch.manual_seed(0)
+    history = train.fit(models.create(name), train_set, test_set, progress=False,
+                        live_plot=False, **models.entry(name).recipe)
+    command = f"python -m lecturekit train {name} --dataset mnist"
+    source = "" if not train_set.is_substitute else " (substitute data!)"
+    return [Figure(f"{name} on MNIST: test accuracy{source}",
+                   f"{100 * history.final_test_accuracy:.2f}%", f">= {target_accuracy}%", command),
+            Figure(f"{name} on MNIST: training time", f"{history.train_seconds:.1f} s",
+                   "<= 60 s", command)]
+
+
+def fit_overhead() -> list[Figure]:
+    """fit() (progress bar on) against a bare PyTorch loop: same model, data, recipe, epochs."""
+    train_set, _ = _mnist32(limit=20_000)
+    recipe = dict(models.entry("lenet5").recipe, epochs=2)
+    device = env.device()
+
+    def bare() -> None:
+        torch.manual_seed(0)
+        model = models.create("lenet5").to(device).to(memory_format=torch.channels_last)
+        loader = data.Loader(train_set, recipe["batch_size"], shuffle=True, device=device,
+                             channels_last=True)
+        opt = torch.optim.AdamW(model.parameters(), lr=recipe["lr"],
+                                weight_decay=recipe["weight_decay"])
+        schedule = torch.optim.lr_scheduler.OneCycleLR(opt, recipe["lr"],
+                                                       total_steps=recipe["epochs"] * len(loader))
+        for _ in range(recipe["epochs"]):
+            for x, y in loader:
+                loss = F.cross_entropy(model(x), y)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                schedule.step()
+
+    def with_fit() -> None:
+        torch.manual_seed(0)
+        train.fit(models.create("lenet5"), train_set, progress=True, live_plot=False, **recipe)
+
+    bare_seconds = _seconds(bare, repeat=2)
+    fit_seconds = _seconds(with_fit, repeat=2)
+    return [Figure("fit() / bare PyTorch loop (LeNet-5, 20k MNIST, 2 epochs)",
+                   f"{fit_seconds / bare_seconds:.2f}x ({fit_seconds:.1f} s vs {bare_seconds:.1f} s)",
+                   "close to 1", "python -m lecturekit bench --only fit")]
+
+
+def conv2d_ratio() -> list[Figure]:
+    """lecturekit's im2col conv2d forward against F.conv2d on a typical layer."""
+    from .layers import conv2d
+
+    x, w, b = torch.randn(32, 64, 32, 32), torch.randn(64, 64, 3, 3), torch.randn(64)
+    ours = _seconds(lambda: conv2d(x, w, b, padding=1))
+    theirs = _seconds(lambda: F.conv2d(x, w, b, padding=1))
+    return [Figure("conv2d (im2col) / F.conv2d forward, 64->64, 3x3, 32x32, batch 32",
+                   f"{ours / theirs:.2f}x ({1000 * ours:.0f} ms vs {1000 * theirs:.0f} ms)",
+                   "<= 3x", "python -m lecturekit bench --only conv2d")]
+
+
+def loader_ratio() -> list[Figure]:
+    """The device-resident Loader against a DataLoader with per-image transforms, one epoch of
+    CIFAR-10-sized data with random crop + flip + normalization, no model."""
+    from torchvision.transforms import v2
+
+    cifar = data.load("cifar10", train=True, limit=None, verbose=False)
+    transform = v2.Compose([v2.RandomCrop(32, padding=4), v2.RandomHorizontalFlip(),
+                            v2.ToDtype(torch.float32, scale=True),
+                            v2.Normalize(cifar.mean, cifar.std)])
+
+    class PerImage(torch.utils.data.Dataset):
+        def __len__(self):
+            return len(cifar)
+
+        def __getitem__(self, i):
+            return transform(cifar.images[i]), cifar.labels[i]
+
+    def epoch(batches) -> None:
+        for x, _ in batches:
+            x.sum()
+
+    fast = _seconds(lambda: epoch(data.Loader(cifar, 128, shuffle=True, augment=True,
+                                              device=env.device())), repeat=2)
+    slow = _seconds(lambda: epoch(torch.utils.data.DataLoader(
+        PerImage(), 128, shuffle=True, num_workers=2, persistent_workers=False)), repeat=1)
+    n = len(cifar)
+    return [Figure(f"fast Loader / DataLoader (2 workers, per-image v2 transforms), {n:,} images",
+                   f"{slow / fast:.1f}x faster ({n / fast:,.0f} vs {n / slow:,.0f} images/s)",
+                   "much faster", "python -m lecturekit bench --only loader")]
+
+
+def notebooks() -> list[Figure]:
+    """Execution time of every notebook in the class profile, and of the nbval run (smoke)."""
+    from .cli import execute_notebook
+
+    root = env.repository_root()
+    if root is None:
+        return []
+    figures = []
+    with tempfile.TemporaryDirectory() as folder:
+        for path in sorted((root / "notebooks").glob("*.ipynb")):
+            copy = Path(folder) / path.name
+            copy.write_bytes(path.read_bytes())
+            seconds = execute_notebook(copy)
+            figures.append(Figure(f"notebook {path.name}, class profile", f"{seconds:.0f} s",
+                                  "about 60 s", f"python -m lecturekit execute notebooks/{path.name}"))
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--sanitize-with",
+                    "tests/nbval_sanitize.cfg", "notebooks"], cwd=root, capture_output=True,
+                   env={**__import__("os").environ, "LECTUREKIT_PROFILE": "smoke",
+                        "LECTUREKIT_NO_PROGRESS": "1"})
+    figures.append(Figure("all notebooks under nbval, smoke profile",
+                          f"{time.perf_counter() - start:.0f} s", "", "make notebooks"))
+    return figures
+
+
+BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
+    "lenet5": lambda: lenet("lenet5", 99.0),
+    "lenet5_1998": lambda: lenet("lenet5_1998", 98.5),
+    "fit": fit_overhead,
+    "conv2d": conv2d_ratio,
+    "loader": loader_ratio,
+    "notebooks": notebooks,
+}
+
+
+def table(figures: list[Figure]) -> str:
+    rows = ["| benchmark | measured | target | reproduce with |", "|---|---|---|---|"]
+    rows += [f"| {f.name} | {f.value} | {f.target} | `{f.command}` |" for f in figures]
+    return "\n".join(rows)
+
+
+def run(only: list[str] | None = None, output: Path | None = None) -> str:
+    import os
+
+    os.environ["LECTUREKIT_NO_PROGRESS"] = "1"
+    dev = env.device()
+    machine = (torch.cuda.get_device_name(dev) if dev.type == "cuda"
+               else f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+    figures: list[Figure] = []
+    for name, benchmark in BENCHMARKS.items():
+        if only and name not in only:
+            continue
+        print(f"running {name} ...", flush=True)
+        figures += benchmark()
+    text = (f"# Benchmarks\n\nMeasured on {dev.type} ({machine}), torch {torch.__version__}, "
+            f"{time.strftime('%Y-%m-%d')}. Written by `make bench`.\n\n{table(figures)}\n")
+    print(text)
+    if output is not None:
+        output.write_text(text)
+    return text
+
+
+def add_command(commands) -> None:
+    parser = commands.add_parser("bench", help="run the benchmarks and print the table")
+    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=None)
+    parser.add_argument("--output", type=Path, default=None, help="also write the table here")
+    parser.set_defaults(run=lambda args: run(args.only, args.output) and 0)

@@ -1,0 +1,43 @@
+"""Checkers for notebook 05 (fully connected layers and end-to-end learning)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from . import Failure, checker, compare_number
+
+
+@checker("05.1", "VGG-16 fc6 parameters")
+def fc6_parameters(answer) -> str:
+    return compare_number(answer, 512 * 7 * 7 * 4096 + 4096,
+                          "the layer sees 512*7*7 inputs; each of its units has one weight per "
+                          "input and one bias.")
+
+
+@checker("05.2", "softmax")
+def softmax(function) -> str:
+    if not callable(function):
+        raise Failure("pass the function itself: check('05.2', softmax).")
+    g = torch.Generator().manual_seed(5)
+    cases = {"small logits": torch.randn(4, 10, generator=g),
+             "one row": torch.tensor([[2.0, 1.0, 0.1]]),
+             "large logits (1000s)": torch.tensor([[1000.0, 999.0, 990.0], [-1000.0, 0.0, 1000.0]])}
+    for name, z in cases.items():
+        got = function(z)
+        expected = torch.softmax(z, dim=1)
+        if not isinstance(got, torch.Tensor) or got.shape != z.shape:
+            raise Failure(f"{name}: expected a tensor of shape {tuple(z.shape)}.")
+        if torch.isnan(got).any() or torch.isinf(got).any():
+            raise Failure(f"{name}: the result has nan/inf values; subtract each row's maximum "
+                          "before exponentiating.")
+        if not torch.allclose(got, expected, atol=1e-6):
+            raise Failure(f"{name}: the values are off (rows must sum to 1 over the classes).")
+    return "all 3 test cases agree."
+
+
+@checker("05.3", "initial loss")
+def initial_loss(answer) -> str:
+    return compare_number(answer, math.log(10), "with equal logits every class has probability "
+                          "1/10; the loss is minus the log of that.", rel=1e-3)

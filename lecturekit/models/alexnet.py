@@ -1,0 +1,123 @@
+"""AlexNet (Krizhevsky, Sutskever & Hinton, 2012).
+
+Paper: "ImageNet classification with deep convolutional neural networks", NeurIPS 2012.
+Section 3.5 and Figure 2: five convolutional and three fully connected layers; 96, 256, 384,
+384 and 256 kernels of 11x11 (stride 4), 5x5, 3x3, 3x3, 3x3; ReLU after every layer; local
+response normalization after the first two convolutions; overlapping 3x3/2 max pooling after
+the response normalizations and after the fifth convolution; two hidden layers of 4096 units
+with dropout 0.5; a 1000-way softmax. The network was split over two GPUs that communicate
+only in certain layers: conv2, conv4 and conv5 see only the maps of their own GPU, which is a
+grouped convolution with two groups. "The neural network has 60 million parameters".
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from torch import nn
+
+from . import register
+
+
+def _conv(in_channels: int, out_channels: int, kernel: int, stride: int = 1, padding: int = 0,
+          groups: int = 1) -> list[tuple[str, nn.Module]]:
+    return [("conv", nn.Conv2d(in_channels, out_channels, kernel, stride, padding, groups=groups)),
+            ("relu", nn.ReLU(inplace=True))]
+
+
+class AlexNet(nn.Module):
+    """AlexNet with configurable widths; ``groups=2`` gives the paper's two-GPU layout and
+    ``lrn=True`` its local response normalization."""
+
+    def __init__(self, channels=(96, 256, 384, 384, 256), groups: int = 2, lrn: bool = True,
+                 hidden: int = 4096, num_classes: int = 1000, in_channels: int = 3,
+                 dropout: float = 0.5) -> None:
+        super().__init__()
+        c1, c2, c3, c4, c5 = channels
+
+        def block(name, layers):
+            return name, nn.Sequential(OrderedDict(layers))
+
+        def norm():
+            return [("lrn", nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0))] if lrn else []
+
+        def pool():
+            return [("pool", nn.MaxPool2d(kernel_size=3, stride=2))]
+
+        self.features = nn.Sequential(OrderedDict([
+            block("conv1", _conv(in_channels, c1, 11, stride=4, padding=2) + norm() + pool()),
+            block("conv2", _conv(c1, c2, 5, padding=2, groups=groups) + norm() + pool()),
+            block("conv3", _conv(c2, c3, 3, padding=1)),                   # across both GPUs
+            block("conv4", _conv(c3, c4, 3, padding=1, groups=groups)),
+            block("conv5", _conv(c4, c5, 3, padding=1, groups=groups) + pool()),
+        ]))
+        self.avgpool = nn.AdaptiveAvgPool2d((6, 6))  # 6x6 already at 224x224; any size works
+        self.classifier = nn.Sequential(OrderedDict([
+            ("dropout6", nn.Dropout(dropout)), ("fc6", nn.Linear(c5 * 6 * 6, hidden)),
+            ("relu6", nn.ReLU(inplace=True)),
+            ("dropout7", nn.Dropout(dropout)), ("fc7", nn.Linear(hidden, hidden)),
+            ("relu7", nn.ReLU(inplace=True)),
+            ("fc8", nn.Linear(hidden, num_classes)),
+        ]))
+
+    def forward(self, x):
+        return self.classifier(self.avgpool(self.features(x)).flatten(1))
+
+
+class AlexNetSmall(nn.Module):
+    """A class-scale AlexNet for 32x32 images: the same sequence of ideas (5 convolutions with
+    ReLU, LRN, overlapping 3x3/2 pooling, two dropout-regularized hidden layers), with 3x3/5x5
+    kernels instead of 11x11 stride 4, channels 48-128-192-192-128 and 512 hidden units."""
+
+    def __init__(self, num_classes: int = 10, in_channels: int = 3, groups: int = 2,
+                 lrn: bool = True, dropout: float = 0.5) -> None:
+        super().__init__()
+        norm = (lambda: nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0)) if lrn else nn.Identity
+        self.features = nn.Sequential(
+            nn.Conv2d(in_channels, 48, 3, padding=1), nn.ReLU(inplace=True), norm(),
+            nn.MaxPool2d(3, 2, padding=1),                                     # 16x16
+            nn.Conv2d(48, 128, 5, padding=2, groups=groups), nn.ReLU(inplace=True), norm(),
+            nn.MaxPool2d(3, 2, padding=1),                                     # 8x8
+            nn.Conv2d(128, 192, 3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(192, 192, 3, padding=1, groups=groups), nn.ReLU(inplace=True),
+            nn.Conv2d(192, 128, 3, padding=1, groups=groups), nn.ReLU(inplace=True),
+            nn.MaxPool2d(3, 2, padding=1),                                     # 4x4
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Dropout(dropout), nn.Linear(128 * 4 * 4, 512), nn.ReLU(inplace=True),
+            nn.Dropout(dropout), nn.Linear(512, 512), nn.ReLU(inplace=True),
+            nn.Linear(512, num_classes))
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
+                    weight_decay=5e-4, schedule="onecycle", augment=True)
+
+
+@register("alexnet", family="alexnet", paper="alexnet", input_shape=(3, 224, 224),
+          published_parameters=60_000_000)
+def alexnet(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """AlexNet as in the paper (Krizhevsky et al. 2012, NeurIPS): two-tower layout as grouped
+    convolutions (groups=2 in conv2, conv4, conv5), LRN, overlapping pooling, dropout;
+    96-256-384-384-256 kernels. Published: "60 million parameters" (exactly 60,965,224)."""
+    return AlexNet(num_classes=num_classes, in_channels=in_channels)
+
+
+@register("alexnet_single", family="alexnet", paper="alexnet", input_shape=(3, 224, 224),
+          published_parameters=61_100_840)
+def alexnet_single(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """AlexNet as commonly implemented on one GPU (torchvision's layout, after Krizhevsky 2014,
+    arXiv:1404.5997): 64-192-384-256-256 kernels, no groups, no LRN; 61,100,840 parameters."""
+    return AlexNet((64, 192, 384, 256, 256), groups=1, lrn=False, num_classes=num_classes,
+                   in_channels=in_channels)
+
+
+@register("alexnet_cifar", family="alexnet", paper="alexnet", input_shape=(3, 32, 32),
+          recipe=CIFAR_RECIPE)
+def alexnet_cifar(num_classes: int = 10, in_channels: int = 3, groups: int = 2,
+                  lrn: bool = True, dropout: float = 0.5) -> nn.Module:
+    """Class-scale AlexNet for 32x32 inputs (after Krizhevsky et al. 2012): see AlexNetSmall
+    for what was scaled down."""
+    return AlexNetSmall(num_classes, in_channels, groups, lrn, dropout)

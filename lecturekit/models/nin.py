@@ -1,0 +1,70 @@
+"""Network in Network (Lin, Chen & Yan, 2013), arXiv:1312.4400.
+
+The paper replaces the linear filter of a convolution by a small multilayer perceptron slid
+over the input, the "mlpconv" layer, which is a convolution followed by 1x1 convolutions,
+each with ReLU. The classifier is global average pooling: the last mlpconv layer has one
+feature map per class, and each map is averaged into that class's score, "no parameter to
+optimize" and "more robust to spatial translations". The CIFAR-10 network stacks three
+mlpconv layers with pooling and dropout between them (section 4.2); the exact widths come
+from the authors' released Caffe definitions, which the configurations below follow.
+"""
+
+from __future__ import annotations
+
+from torch import nn
+
+from . import register
+
+
+def mlpconv(in_channels: int, widths: tuple[int, int, int], kernel: int, stride: int = 1,
+            padding: int = 0) -> nn.Sequential:
+    """A k x k convolution followed by two 1x1 convolutions (a 3-layer MLP at every pixel),
+    each followed by ReLU."""
+    first, second, third = widths
+    return nn.Sequential(
+        nn.Conv2d(in_channels, first, kernel, stride, padding), nn.ReLU(inplace=True),
+        nn.Conv2d(first, second, 1), nn.ReLU(inplace=True),
+        nn.Conv2d(second, third, 1), nn.ReLU(inplace=True),
+    )
+
+
+class NIN(nn.Sequential):
+    """mlpconv blocks with pooling (and dropout) between them, ending in global average
+    pooling over one map per class."""
+
+
+@register("nin_cifar10", family="nin", paper="nin", input_shape=(3, 32, 32),
+          recipe=dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
+                      weight_decay=5e-4, schedule="onecycle", augment=True))
+def nin_cifar10(num_classes: int = 10, in_channels: int = 3, width: float = 1.0,
+                dropout: float = 0.5) -> nn.Module:
+    """NIN for CIFAR-10 (Lin et al. 2013, arXiv:1312.4400, section 4.2): three mlpconv layers
+    192-160-96 (5x5), 192-192-192 (5x5), 192-192-classes (3x3), with 3x3/2 max and average
+    pooling and dropout between them, then global average pooling. About 0.97M parameters at
+    width 1; ``width`` scales every hidden layer (the class-scale notebooks use 0.5)."""
+    def w(channels: int) -> int:
+        return max(8, int(round(channels * width)))
+
+    return NIN(
+        mlpconv(in_channels, (w(192), w(160), w(96)), 5, padding=2),
+        nn.MaxPool2d(3, 2, padding=1), nn.Dropout(dropout),
+        mlpconv(w(96), (w(192), w(192), w(192)), 5, padding=2),
+        nn.AvgPool2d(3, 2, padding=1), nn.Dropout(dropout),
+        mlpconv(w(192), (w(192), w(192), num_classes), 3, padding=1),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+    )
+
+
+@register("nin_imagenet", family="nin", paper="nin", input_shape=(3, 224, 224))
+def nin_imagenet(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """NIN for ImageNet (Lin et al. 2013; the authors' released ImageNet model): four mlpconv
+    layers 96-96-96 (11x11/4), 256-256-256 (5x5), 384-384-384 (3x3), 1024-1024-classes (3x3),
+    3x3/2 max pooling between them, dropout before the last, global average pooling."""
+    return NIN(
+        mlpconv(in_channels, (96, 96, 96), 11, stride=4), nn.MaxPool2d(3, 2, ceil_mode=True),
+        mlpconv(96, (256, 256, 256), 5, padding=2), nn.MaxPool2d(3, 2, ceil_mode=True),
+        mlpconv(256, (384, 384, 384), 3, padding=1), nn.MaxPool2d(3, 2, ceil_mode=True),
+        nn.Dropout(0.5),
+        mlpconv(384, (1024, 1024, num_classes), 3, padding=1),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+    )
