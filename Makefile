@@ -44,8 +44,11 @@ notebooks: $(STAMP)
 execute: $(STAMP)
 	LECTUREKIT_PROFILE=$${LECTUREKIT_PROFILE:-class} $(BIN)/python -m lecturekit execute notebooks/*.ipynb
 
+# Benchmarks use real MNIST/CIFAR-10: $LECTUREKIT_DATA, or ../shared/data beside the repository
+# where the course's offline build machines keep a copy.
+bench: export LECTUREKIT_DATA ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
 bench: $(STAMP)
-	$(BIN)/python -m lecturekit bench --output BENCHMARKS.md
+	$(BIN)/python -m lecturekit bench --output BENCHMARKS.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info lecturekit.egg-info .pytest_cache .ruff_cache

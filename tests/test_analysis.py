@@ -87,3 +87,28 @@ def test_activations_of_each_layer():
     model = models.create("lenet5")
     maps = analysis.activations(model, torch.zeros(1, 1, 32, 32))
     assert maps["c1"].shape == (1, 6, 28, 28) and maps["output"].shape == (1, 10)
+
+
+def test_diagrams_are_drawn_from_the_model():
+    import matplotlib
+
+    matplotlib.use("agg")
+    from lecturekit import viz
+
+    lenet = models.create("lenet5_1998")
+    assert [s[1] for s in viz.stages(lenet, (1, 32, 32))] == [
+        "convolutions", "subsampling", "convolutions", "subsampling", "convolutions",
+        "full connection", "Gaussian connections"]
+    assert viz.stages(lenet, (1, 32, 32))[2][2] == (16, 10, 10)
+    figure = viz.block_diagram(models.create("alexnet"), (3, 224, 224))
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert any("96@55x55" in t for t in texts) and any("256@13x13" in t for t in texts)
+
+
+def test_references_have_sources():
+    from lecturekit import references
+
+    assert [r.top5_error for r in references.ILSVRC] == [28.2, 25.8, 16.4, 11.7, 7.3, 6.7, 3.57]
+    for figures in references.PUBLISHED.values():
+        for figure in figures.values():
+            assert figure.paper in references.PAPERS and figure.where

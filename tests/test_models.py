@@ -110,7 +110,8 @@ def test_vgg_configurations_have_the_papers_depths():
 
 
 def test_class_scale_variants_take_32x32():
-    for name in ("alexnet_cifar", "nin_cifar10", "vgg_cifar", "googlenet_cifar"):
+    assert analysis.count_parameters(models.create("nin_cifar10")) == 966_986
+    for name in ("alexnet_cifar", "nin_cifar", "vgg_cifar", "googlenet_cifar"):
         assert models.entry(name).input_shape == (3, 32, 32)
         assert models.create(name)(torch.zeros(2, 3, 32, 32)).shape == (2, 10)
 

@@ -126,9 +126,10 @@ class GoogLeNet(nn.Module):
 
 
 class GoogLeNetSmall(nn.Module):
-    """Class-scale GoogLeNet for 32x32 inputs: a 3x3 stem instead of the 7x7/2 stem and
-    pooling, then Inception modules (3a, 3b, pool, 4a, 4b, pool, 5a) with every width
-    multiplied by ``width`` and batch norm, then global average pooling."""
+    """Class-scale GoogLeNet for 32x32 inputs: a 3x3 convolution and a 3x3/2 pooling as the
+    stem (instead of 7x7/2, pooling, 1x1, 3x3, pooling), then Inception modules 3a, 3b, pool,
+    4a, 4b, pool, 5a (of the paper's nine) at 16x16, 8x8 and 4x4, with every width multiplied
+    by ``width`` and batch norm, then global average pooling."""
 
     def __init__(self, num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> None:
         super().__init__()
@@ -138,7 +139,8 @@ class GoogLeNetSmall(nn.Module):
             return Inception(in_channels, *widths, batch_norm=True)
 
         stem_out = max(8, int(round(192 * width)))
-        self.stem = conv_relu(in_channels, stem_out, 3, padding=1, batch_norm=True)
+        self.stem = nn.Sequential(conv_relu(in_channels, stem_out, 3, padding=1, batch_norm=True),
+                                  nn.MaxPool2d(3, 2, padding=1))
         blocks: list[nn.Module] = []
         channels = stem_out
         for key in ("3a", "3b", "pool", "4a", "4b", "pool", "5a"):
@@ -167,7 +169,8 @@ def googlenet(num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = 
 
 @register("googlenet_cifar", family="googlenet", paper="googlenet", input_shape=(3, 32, 32),
           recipe=dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
-                      weight_decay=5e-4, schedule="onecycle", augment=True))
+                      weight_decay=5e-4, schedule="onecycle", augment=True,
+                      channels_last=True))
 def googlenet_cifar(num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> nn.Module:
     """Class-scale GoogLeNet for CIFAR-10 (after Szegedy et al. 2014): see GoogLeNetSmall."""
     return GoogLeNetSmall(num_classes, in_channels, width)

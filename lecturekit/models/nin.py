@@ -17,15 +17,19 @@ from . import register
 
 
 def mlpconv(in_channels: int, widths: tuple[int, int, int], kernel: int, stride: int = 1,
-            padding: int = 0) -> nn.Sequential:
+            padding: int = 0, batch_norm: bool = False) -> nn.Sequential:
     """A k x k convolution followed by two 1x1 convolutions (a 3-layer MLP at every pixel),
-    each followed by ReLU."""
-    first, second, third = widths
-    return nn.Sequential(
-        nn.Conv2d(in_channels, first, kernel, stride, padding), nn.ReLU(inplace=True),
-        nn.Conv2d(first, second, 1), nn.ReLU(inplace=True),
-        nn.Conv2d(second, third, 1), nn.ReLU(inplace=True),
-    )
+    each followed by ReLU (and, with ``batch_norm``, by batch normalization before it)."""
+    layers: list[nn.Module] = []
+    for i, width in enumerate(widths):
+        if i == 0:
+            layers.append(nn.Conv2d(in_channels, width, kernel, stride, padding))
+        else:
+            layers.append(nn.Conv2d(widths[i - 1], width, 1))
+        if batch_norm:
+            layers.append(nn.BatchNorm2d(width))
+        layers.append(nn.ReLU(inplace=True))
+    return nn.Sequential(*layers)
 
 
 class NIN(nn.Sequential):
@@ -33,26 +37,37 @@ class NIN(nn.Sequential):
     pooling over one map per class."""
 
 
-@register("nin_cifar10", family="nin", paper="nin", input_shape=(3, 32, 32),
-          recipe=dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
-                      weight_decay=5e-4, schedule="onecycle", augment=True))
+CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
+                    weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
+
+
+@register("nin_cifar10", family="nin", paper="nin", input_shape=(3, 32, 32))
 def nin_cifar10(num_classes: int = 10, in_channels: int = 3, width: float = 1.0,
-                dropout: float = 0.5) -> nn.Module:
+                dropout: float = 0.5, batch_norm: bool = False) -> nn.Module:
     """NIN for CIFAR-10 (Lin et al. 2013, arXiv:1312.4400, section 4.2): three mlpconv layers
     192-160-96 (5x5), 192-192-192 (5x5), 192-192-classes (3x3), with 3x3/2 max and average
-    pooling and dropout between them, then global average pooling. About 0.97M parameters at
-    width 1; ``width`` scales every hidden layer (the class-scale notebooks use 0.5)."""
+    pooling and dropout between them, then global average pooling; 966,986 parameters.
+    ``width`` scales every hidden layer."""
     def w(channels: int) -> int:
         return max(8, int(round(channels * width)))
 
+    bn = batch_norm
     return NIN(
-        mlpconv(in_channels, (w(192), w(160), w(96)), 5, padding=2),
+        mlpconv(in_channels, (w(192), w(160), w(96)), 5, padding=2, batch_norm=bn),
         nn.MaxPool2d(3, 2, padding=1), nn.Dropout(dropout),
-        mlpconv(w(96), (w(192), w(192), w(192)), 5, padding=2),
+        mlpconv(w(96), (w(192), w(192), w(192)), 5, padding=2, batch_norm=bn),
         nn.AvgPool2d(3, 2, padding=1), nn.Dropout(dropout),
-        mlpconv(w(192), (w(192), w(192), num_classes), 3, padding=1),
+        mlpconv(w(192), (w(192), w(192), num_classes), 3, padding=1, batch_norm=bn),
         nn.AdaptiveAvgPool2d(1), nn.Flatten(),
     )
+
+
+@register("nin_cifar", family="nin", paper="nin", input_shape=(3, 32, 32), recipe=CIFAR_RECIPE)
+def nin_cifar(num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> nn.Module:
+    """Class-scale NIN for CIFAR-10 (after Lin et al. 2013): the paper's CIFAR-10 network at a
+    quarter of the width (48-40-24, 48-48-48, 48-48-classes) with batch normalization after
+    every convolution, which lets it train in minutes without the paper's careful tuning."""
+    return nin_cifar10(num_classes, in_channels, width, batch_norm=True)
 
 
 @register("nin_imagenet", family="nin", paper="nin", input_shape=(3, 224, 224))

@@ -119,7 +119,8 @@ for _name, _configuration, _published in [
 
 @register("vgg_cifar", family="vgg", paper="vgg", input_shape=(3, 32, 32),
           recipe=dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
-                      weight_decay=5e-4, schedule="onecycle", augment=True))
+                      weight_decay=5e-4, schedule="onecycle", augment=True,
+                      channels_last=True))
 def vgg_cifar(configuration: str = "A", width: float = 0.25, num_classes: int = 10,
               in_channels: int = 3) -> nn.Module:
     """Class-scale VGG for CIFAR-10 (after Simonyan & Zisserman 2014): configuration A's

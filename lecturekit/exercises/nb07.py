@@ -1,0 +1,26 @@
+"""Checkers for notebook 07 (AlexNet)."""
+
+from __future__ import annotations
+
+from . import checker, compare_function, compare_number
+
+
+@checker("07.1", "conv1 parameters")
+def conv1_parameters(answer) -> str:
+    return compare_number(answer, 96 * 3 * 11 * 11 + 96, "each of the 96 kernels spans all 3 "
+                          "input channels; add one bias per kernel.")
+
+
+@checker("07.2", "grouped_conv_params")
+def grouped_conv_params(function) -> str:
+    cases = [((96, 256, 5, 1), {}, 614_400), ((96, 256, 5, 2), {}, 307_200),
+             ((384, 384, 3, 2), {}, 663_552), ((32, 32, 3, 32), {}, 288),
+             ((64, 128, 1, 4), {}, 2_048)]
+    return compare_function(function, cases, "grouped_conv_params")
+
+
+@checker("07.3", "parameters saved by a narrower fc6")
+def narrower_fc6(answer) -> str:
+    saving = (256 * 6 * 6 * 2048 + 2048) + 4096 * 2048
+    return compare_number(answer, saving, "fc6 loses half of its weights and biases; fc7 keeps "
+                          "its biases but loses half of its weights (its inputs).")
