@@ -88,5 +88,5 @@ class TestNotebook:
                 assert cell["cell_type"] == "markdown"
                 continue
             assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") >= 1
-            assert f'lk.exercises.check("{meta["exercise"]}"' in text.split("### END SOLUTION")[1]
+            assert f'lk.exercises.check("{meta["exercise"]}"' in text.split("### END SOLUTION")[-1]
         assert any(c["metadata"]["lecturekit"].get("manual") for c in exercises)
