@@ -39,7 +39,7 @@ unit: $(STAMP)
 # marked `# NBVAL_CHECK_OUTPUT` must print exactly what the committed notebook shows.
 notebooks: $(STAMP)
 	LECTUREKIT_PROFILE=smoke LECTUREKIT_NO_PROGRESS=1 $(BIN)/python -m pytest -q --nbval-lax \
-		--sanitize-with tests/nbval_sanitize.cfg notebooks
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 execute: $(STAMP)
 	LECTUREKIT_PROFILE=$${LECTUREKIT_PROFILE:-class} $(BIN)/python -m lecturekit execute notebooks/*.ipynb

@@ -149,7 +149,7 @@ def notebooks() -> list[Figure]:
             figures.append(Figure(f"notebook {path.name}, class profile", f"{seconds:.0f} s",
                                   "about 60 s", f"python -m lecturekit execute notebooks/{path.name}"))
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--sanitize-with",
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--nbval-sanitize-with",
                     "tests/nbval_sanitize.cfg", "notebooks"], cwd=root, capture_output=True,
                    env={**__import__("os").environ, "LECTUREKIT_PROFILE": "smoke",
                         "LECTUREKIT_NO_PROGRESS": "1"})

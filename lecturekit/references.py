@@ -50,6 +50,12 @@ PAPERS: dict[str, Paper] = {p.key: p for p in [
     Paper("xception", "Chollet", 2016,
           "Xception: deep learning with depthwise separable convolutions", "CVPR 2017",
           "1610.02357"),
+    Paper("wide_resnet", "Zagoruyko, Komodakis", 2016, "Wide residual networks", "BMVC",
+          "1605.07146"),
+    Paper("resnext", "Xie, Girshick, Dollar, Tu, He", 2016, "Aggregated residual "
+          "transformations for deep neural networks", "CVPR 2017", "1611.05431"),
+    Paper("stochastic_depth", "Huang, Sun, Liu, Sedra, Weinberger", 2016,
+          "Deep networks with stochastic depth", "ECCV", "1603.09382"),
     Paper("ranzato2014", "Ranzato", 2014, "Deep learning for vision: tricks of the trade "
           "(source of the CNN vs DNN parameter example)", "CVPR 2014 tutorial"),
 ]}

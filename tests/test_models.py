@@ -124,3 +124,66 @@ def test_unknown_model_lists_the_names():
 def test_num_classes_and_channels():
     model = models.create("lenet5", in_channels=3, num_classes=7)
     assert model(torch.zeros(1, 3, 32, 32)).shape == (1, 7)
+
+
+# --------------------------------------------------------------------------- the ResNet family
+RESNETS_EQUAL_TORCHVISION = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+                             "wide_resnet50_2", "resnext50_32x4d", "resnext101_32x8d"]
+
+
+@pytest.mark.parametrize("name", RESNETS_EQUAL_TORCHVISION)
+def test_imagenet_resnets_equal_torchvision(name):
+    import torchvision
+
+    ours = analysis.count_parameters(models.create(name))
+    assert ours == analysis.count_parameters(getattr(torchvision.models, name)(weights=None))
+    assert ours == models.entry(name).published_parameters
+
+
+@pytest.mark.parametrize("depth, millions", [(20, 0.27), (32, 0.46), (44, 0.66), (56, 0.85),
+                                             (110, 1.7), (1202, 19.4)])
+def test_cifar_resnets_match_section_4_2(depth, millions):
+    ours = analysis.count_parameters(models.create(f"resnet{depth}_cifar"))
+    assert abs(ours / 1e6 - millions) / millions < 0.02       # the paper rounds to 2 digits
+    plain = models.create(f"plain{depth}_cifar")
+    assert analysis.count_parameters(plain) == ours            # option A shortcuts are free
+    assert all(not block.has_shortcut for block in plain.modules()
+               if type(block).__name__ == "CifarBlock")
+
+
+def test_cifar_resnet_depth_must_be_6n_plus_2():
+    from lecturekit.models.resnet import CifarResNet
+
+    with pytest.raises(ValueError, match="6n\\+2"):
+        CifarResNet(depth=21)
+
+
+def test_zero_padding_shortcut():
+    from lecturekit.models.resnet import ZeroPadShortcut
+
+    x = torch.randn(2, 16, 32, 32)
+    y = ZeroPadShortcut(16, 2)(x)
+    assert y.shape == (2, 32, 16, 16)
+    assert torch.equal(y[:, 8:24], x[:, :, ::2, ::2]) and y[:, :8].abs().sum() == 0
+
+
+def test_stochastic_depth_drops_blocks_in_training_and_scales_at_test():
+    from lecturekit.models.resnet import CifarBlock
+
+    torch.manual_seed(0)
+    block = CifarBlock(8, 8, survival=0.5)
+    x = torch.randn(2, 8, 6, 6)
+    block.train()
+    for module in block.modules():                 # keep BN deterministic for the comparison
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.eval()
+    dropped = [torch.equal(block(x), torch.relu(x)) for _ in range(200)]
+    assert 60 < sum(dropped) < 140                 # about half of the passes skip the branch
+    block.eval()
+    with torch.no_grad():
+        expected = torch.relu(0.5 * block.residual(x) + x)
+        torch.testing.assert_close(block(x), expected)
+    model = models.create("resnet20_cifar", survival_last=0.5)
+    survivals = [b.survival for b in model.modules() if type(b).__name__ == "CifarBlock"]
+    assert survivals[0] == pytest.approx(1 - 0.5 / 9) and survivals[-1] == pytest.approx(0.5)
+    assert all(a > b for a, b in zip(survivals, survivals[1:]))

@@ -1,0 +1,246 @@
+"""ResNet (He, Zhang, Ren & Sun, 2015), arXiv:1512.03385, and the family built on it.
+
+"Deep residual learning for image recognition": instead of asking a few stacked layers to fit
+a mapping H(x), let them fit the residual F(x) = H(x) - x and add x back through an identity
+shortcut, y = F(x) + x. Table 1 lists the ImageNet networks of 18, 34, 50, 101 and 152 layers
+(basic blocks of two 3x3 convolutions for 18/34, bottleneck blocks 1x1-3x3-1x1 for 50+);
+section 4.2 the CIFAR-10 networks of depth 6n+2 with 16, 32 and 64 channels and parameter-free
+"option A" shortcuts (identity, zero-padding for the extra channels). The same builders give
+the wide variants (Zagoruyko & Komodakis 2016) and ResNeXt (Xie et al. 2016) through the
+bottleneck's width and groups, and stochastic depth (Huang et al. 2016) as an option of the
+CIFAR networks.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import register
+
+
+def conv3x3(in_channels: int, out_channels: int, stride: int = 1, groups: int = 1) -> nn.Conv2d:
+    return nn.Conv2d(in_channels, out_channels, 3, stride, padding=1, groups=groups, bias=False)
+
+
+def conv1x1(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
+    return nn.Conv2d(in_channels, out_channels, 1, stride, bias=False)
+
+
+class BasicBlock(nn.Module):
+    """Two 3x3 convolutions with batch norm; ReLU(F(x) + shortcut(x))."""
+
+    expansion = 1
+
+    def __init__(self, in_channels: int, channels: int, stride: int = 1,
+                 shortcut: nn.Module | None = None, **_) -> None:
+        super().__init__()
+        self.conv1 = conv3x3(in_channels, channels, stride)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = conv3x3(channels, channels)
+        self.bn2 = nn.BatchNorm2d(channels)
+        self.shortcut = shortcut
+
+    def residual(self, x: torch.Tensor) -> torch.Tensor:
+        return self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x if self.shortcut is None else self.shortcut(x)
+        return F.relu(self.residual(x) + identity)
+
+
+class Bottleneck(nn.Module):
+    """1x1 (reduce) - 3x3 - 1x1 (expand x4). ``groups``/``width_per_group`` give the wide
+    (WRN-50-2) and the aggregated (ResNeXt) forms; the stride sits on the 3x3 convolution, as
+    in torchvision (the same parameter count as the paper's stride on the first 1x1)."""
+
+    expansion = 4
+
+    def __init__(self, in_channels: int, channels: int, stride: int = 1,
+                 shortcut: nn.Module | None = None, groups: int = 1,
+                 width_per_group: int = 64) -> None:
+        super().__init__()
+        width = int(channels * width_per_group / 64) * groups
+        self.conv1 = conv1x1(in_channels, width)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = conv3x3(width, width, stride, groups)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = conv1x1(width, channels * self.expansion)
+        self.bn3 = nn.BatchNorm2d(channels * self.expansion)
+        self.shortcut = shortcut
+
+    def residual(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = F.relu(self.bn2(self.conv2(x)))
+        return self.bn3(self.conv3(x))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x if self.shortcut is None else self.shortcut(x)
+        return F.relu(self.residual(x) + identity)
+
+
+class ResNet(nn.Module):
+    """The ImageNet ResNets of Table 1: a 7x7/2 convolution and 3x3/2 max pooling, four stages
+    of blocks (64, 128, 256, 512 channels; stride 2 at the start of stages 2-4, with a 1x1
+    projection shortcut, "option B"), global average pooling and a 1000-way layer."""
+
+    def __init__(self, block: type[nn.Module], layers: list[int], num_classes: int = 1000,
+                 in_channels: int = 3, groups: int = 1, width_per_group: int = 64) -> None:
+        super().__init__()
+        self.block_options = dict(groups=groups, width_per_group=width_per_group)
+        self.stem = nn.Sequential(
+            nn.Conv2d(in_channels, 64, 7, 2, padding=3, bias=False), nn.BatchNorm2d(64),
+            nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, padding=1))
+        self.channels = 64
+        self.layer1 = self._stage(block, 64, layers[0], stride=1)
+        self.layer2 = self._stage(block, 128, layers[1], stride=2)
+        self.layer3 = self._stage(block, 256, layers[2], stride=2)
+        self.layer4 = self._stage(block, 512, layers[3], stride=2)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                                  nn.Linear(512 * block.expansion, num_classes))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def _stage(self, block, channels: int, count: int, stride: int) -> nn.Sequential:
+        out = channels * block.expansion
+        shortcut = None
+        if stride != 1 or self.channels != out:
+            shortcut = nn.Sequential(conv1x1(self.channels, out, stride), nn.BatchNorm2d(out))
+        blocks = [block(self.channels, channels, stride, shortcut, **self.block_options)]
+        self.channels = out
+        blocks += [block(out, channels, **self.block_options) for _ in range(count - 1)]
+        return nn.Sequential(*blocks)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stem(x)
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.head(x)
+
+
+def _imagenet(name: str, block, layers, published: int, doc: str, **options) -> None:
+    def build(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+        return ResNet(block, layers, num_classes, in_channels, **options)
+
+    build.__doc__ = doc + f" Published: {published:,} parameters (torchvision)."
+    build.__name__ = name
+    family = "resnext" if "resnext" in name else "wide_resnet" if "wide" in name else "resnet"
+    paper = {"resnet": "resnet", "resnext": "resnext", "wide_resnet": "wide_resnet"}[family]
+    register(name, family=family, paper=paper, input_shape=(3, 224, 224),
+             published_parameters=published)(build)
+
+
+for _depth, _block, _layers, _count in [
+    (18, BasicBlock, [2, 2, 2, 2], 11_689_512), (34, BasicBlock, [3, 4, 6, 3], 21_797_672),
+    (50, Bottleneck, [3, 4, 6, 3], 25_557_032), (101, Bottleneck, [3, 4, 23, 3], 44_549_160),
+    (152, Bottleneck, [3, 8, 36, 3], 60_192_808),
+]:
+    _imagenet(f"resnet{_depth}", _block, _layers, _count,
+              f"ResNet-{_depth} (He et al. 2015, arXiv:1512.03385), Table 1.")
+_imagenet("wide_resnet50_2", Bottleneck, [3, 4, 6, 3], 68_883_240,
+          "Wide ResNet-50-2 (Zagoruyko & Komodakis 2016, arXiv:1605.07146): ResNet-50 with "
+          "bottlenecks twice as wide.", width_per_group=128)
+_imagenet("resnext50_32x4d", Bottleneck, [3, 4, 6, 3], 25_028_904,
+          "ResNeXt-50 32x4d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 4 in every "
+          "bottleneck.", groups=32, width_per_group=4)
+_imagenet("resnext101_32x8d", Bottleneck, [3, 4, 23, 3], 88_791_336,
+          "ResNeXt-101 32x8d (Xie et al. 2016, arXiv:1611.05431).", groups=32, width_per_group=8)
+
+
+# --------------------------------------------------------------------------- CIFAR ResNets
+class ZeroPadShortcut(nn.Module):
+    """Option A of the paper: subsample by taking every other pixel, pad the new channels
+    with zeros. No parameters."""
+
+    def __init__(self, extra_channels: int, stride: int) -> None:
+        super().__init__()
+        self.extra, self.stride = extra_channels, stride
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x[:, :, ::self.stride, ::self.stride]
+        return F.pad(x, (0, 0, 0, 0, self.extra // 2, self.extra - self.extra // 2))
+
+
+class CifarBlock(BasicBlock):
+    """A basic block for the CIFAR networks: option-A shortcuts, or none at all for the
+    "plain" networks, and stochastic depth (the residual branch survives with probability
+    ``survival`` in training, and is scaled by it at test time)."""
+
+    def __init__(self, in_channels: int, channels: int, stride: int = 1,
+                 residual: bool = True, survival: float = 1.0) -> None:
+        shortcut = None
+        if residual and (stride != 1 or in_channels != channels):
+            shortcut = ZeroPadShortcut(channels - in_channels, stride)
+        super().__init__(in_channels, channels, stride, shortcut)
+        self.has_shortcut, self.survival = residual, survival
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.has_shortcut:
+            return F.relu(self.residual(x))
+        identity = x if self.shortcut is None else self.shortcut(x)
+        if self.training and self.survival < 1.0:
+            if torch.rand(()) >= self.survival:      # drop the whole block for this batch
+                return F.relu(identity)
+            return F.relu(self.residual(x) + identity)
+        return F.relu(self.survival * self.residual(x) + identity)
+
+
+class CifarResNet(nn.Module):
+    """Section 4.2: a 3x3 convolution with 16 filters, three stages of n blocks at 32x32,
+    16x16 and 8x8 maps with 16, 32 and 64 filters, global average pooling, a 10-way layer:
+    6n+2 weight layers. ``residual=False`` gives the "plain" counterpart; ``survival_last``
+    < 1 turns on stochastic depth with survival decaying linearly from 1 to that value."""
+
+    def __init__(self, depth: int = 20, num_classes: int = 10, in_channels: int = 3,
+                 residual: bool = True, survival_last: float = 1.0, width: int = 16) -> None:
+        super().__init__()
+        if (depth - 2) % 6:
+            raise ValueError(f"CIFAR ResNets have depth 6n+2 (20, 32, 44, 56, 110, ...), got {depth}")
+        n = (depth - 2) // 6
+        self.stem = nn.Sequential(conv3x3(in_channels, width), nn.BatchNorm2d(width),
+                                  nn.ReLU(inplace=True))
+        total, index, channels, stages = 3 * n, 0, width, []
+        for stage, out in enumerate((width, 2 * width, 4 * width)):
+            blocks = []
+            for i in range(n):
+                index += 1
+                survival = 1.0 - index / total * (1.0 - survival_last)
+                stride = 2 if stage > 0 and i == 0 else 1
+                blocks.append(CifarBlock(channels, out, stride, residual, survival))
+                channels = out
+            stages.append(nn.Sequential(*blocks))
+        self.stage1, self.stage2, self.stage3 = stages
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                                  nn.Linear(channels, num_classes))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))
+
+
+CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.1, momentum=0.9,
+                    weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
+
+for _depth, _millions in [(20, 0.27), (32, 0.46), (44, 0.66), (56, 0.85), (110, 1.7),
+                          (1202, 19.4)]:
+    def _build(num_classes: int = 10, in_channels: int = 3, survival_last: float = 1.0,
+               depth: int = _depth) -> nn.Module:
+        return CifarResNet(depth, num_classes, in_channels, survival_last=survival_last)
+
+    def _build_plain(num_classes: int = 10, in_channels: int = 3, depth: int = _depth) -> nn.Module:
+        return CifarResNet(depth, num_classes, in_channels, residual=False)
+
+    _build.__doc__ = (f"CIFAR-10 ResNet-{_depth} (He et al. 2015, arXiv:1512.03385, section 4.2, "
+                      f"Table 6): option-A shortcuts; published {_millions}M parameters. "
+                      "survival_last < 1 adds stochastic depth (Huang et al. 2016, "
+                      "arXiv:1603.09382; the paper uses 0.5).")
+    _build_plain.__doc__ = (f"The plain {_depth}-layer CIFAR-10 network of He et al. 2015 "
+                            "(arXiv:1512.03385, Figure 6): ResNet without shortcuts.")
+    register(f"resnet{_depth}_cifar", family="resnet_cifar", paper="resnet",
+             input_shape=(3, 32, 32), published_parameters=int(_millions * 1e6),
+             recipe=CIFAR_RECIPE)(_build)
+    register(f"plain{_depth}_cifar", family="resnet_cifar", paper="resnet",
+             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE)(_build_plain)
