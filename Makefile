@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.lecturekit-installed
 # JupyterLab refuses to run as root unless told to (containers, Colab-like VMs).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test lint unit notebooks execute bench clean
+.PHONY: help install lab test lint unit notebooks execute bench homework clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
 	@echo "make test     set up .venv, lint, run unit tests and execute every notebook (nbval)"
 	@echo "make execute  re-run every notebook in place (class profile) to refresh stored outputs"
 	@echo "make bench    print the benchmark table and write it to BENCHMARKS.md"
+	@echo "make homework write the student editions to homework/"
 	@echo "make clean    remove .venv, caches and build output"
 
 install: $(STAMP)
@@ -43,6 +44,10 @@ notebooks: $(STAMP)
 
 execute: $(STAMP)
 	LECTUREKIT_PROFILE=$${LECTUREKIT_PROFILE:-class} $(BIN)/python -m lecturekit execute notebooks/*.ipynb
+
+# Student editions of every notebook in homework/ (solutions replaced by placeholders).
+homework: $(STAMP)
+	$(BIN)/python -m lecturekit homework build --output homework
 
 # Benchmarks use real MNIST/CIFAR-10: $LECTUREKIT_DATA, or ../shared/data beside the repository
 # where the course's offline build machines keep a copy.

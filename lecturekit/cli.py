@@ -17,10 +17,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     execute.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     execute.set_defaults(run=run_execute)
 
-    from . import bench, train
+    from . import bench, homework, train
 
     train.add_command(commands)
     bench.add_command(commands)
+    homework.add_command(commands)
 
 
 def run_env(_args: argparse.Namespace) -> int:
