@@ -295,13 +295,20 @@ def mult_adds(model: nn.Module, input_size: Sequence[int],
 
 
 @torch.no_grad()
-def activations(model: nn.Module, x: torch.Tensor) -> dict[str, torch.Tensor]:
-    """The output of every top-level child of ``model`` for input ``x`` (in evaluation mode),
-    keyed by the child's name: what each layer 'sees'."""
+def activations(model: nn.Module, x: torch.Tensor,
+                modules: Iterable[tuple[str, nn.Module]] | None = None) -> dict[str, torch.Tensor]:
+    """The output of each of ``modules`` (default: the top-level children of ``model``) for
+    input ``x``, run in evaluation mode, keyed by name: what each layer 'sees'. A module that
+    returns a tuple (e.g. with auxiliary outputs) is represented by its first element."""
     outputs: dict[str, torch.Tensor] = {}
-    handles = [child.register_forward_hook(
-        lambda _m, _i, out, name=name: outputs.__setitem__(name, out.detach()))
-        for name, child in model.named_children()]
+
+    def record(name):
+        def hook(_module, _inputs, out):
+            outputs[name] = (out[0] if isinstance(out, tuple) else out).detach()
+        return hook
+
+    pairs = model.named_children() if modules is None else modules
+    handles = [module.register_forward_hook(record(name)) for name, module in pairs]
     was_training = model.training
     model.eval()
     try:

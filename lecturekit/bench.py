@@ -6,6 +6,7 @@ Benchmarks print; they never fail. Targets are the issue's ceilings, not the aim
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -151,7 +152,7 @@ def notebooks() -> list[Figure]:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--nbval-sanitize-with",
                     "tests/nbval_sanitize.cfg", "notebooks"], cwd=root, capture_output=True,
-                   env={**__import__("os").environ, "LECTUREKIT_PROFILE": "smoke",
+                   env={**os.environ, "LECTUREKIT_PROFILE": "smoke",
                         "LECTUREKIT_NO_PROGRESS": "1"})
     figures.append(Figure("all notebooks under nbval, smoke profile",
                           f"{time.perf_counter() - start:.0f} s", "", "make notebooks"))
@@ -175,8 +176,6 @@ def table(figures: list[Figure]) -> str:
 
 
 def run(only: list[str] | None = None, output: Path | None = None) -> str:
-    import os
-
     os.environ["LECTUREKIT_NO_PROGRESS"] = "1"
     dev = env.device()
     machine = (torch.cuda.get_device_name(dev) if dev.type == "cuda"

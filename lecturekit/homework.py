@@ -24,7 +24,7 @@ from pathlib import Path
 
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$",
                       re.M | re.S)
-RESULT_LINE = re.compile(r"^(PASS|FAIL) exercise (\d\d\.\d+):", re.M)
+RESULT_LINE = re.compile(r"^(PASS|FAIL) exercise (\d\d\.\d+):(.*)$", re.M)
 INSTRUCTIONS = """**Homework edition.** Work through the notebook from top to bottom. In each exercise,
 replace the lines
 
@@ -177,7 +177,7 @@ def grade(submission: Path, source_dir: Path, timeout: int = 120) -> Grade:
                      if m.group(2) == exercise]
             if found and found[-1].group(1) == "PASS":
                 result.scores.append(ExerciseScore(exercise, points, points, "pass"))
-            elif found and "not answered yet" in found[-1].string[found[-1].start():].split("\n")[0]:
+            elif found and "not answered yet" in found[-1].group(3):
                 result.scores.append(ExerciseScore(exercise, points, 0, "not answered"))
             elif found:
                 result.scores.append(ExerciseScore(exercise, points, 0, "fail"))

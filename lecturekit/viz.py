@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from torch import nn
 
+from .analysis import activations
+
 #: How the diagram names the connection that a layer type makes (LeNet-5's Figure 2 labels).
 CONNECTION_NAMES = {
     "Conv2d": "convolutions", "PartialConv2d": "convolutions",
@@ -22,20 +24,8 @@ CONNECTION_NAMES = {
 def stages(model: nn.Module, input_shape: Sequence[int]) -> list[tuple[str, str, tuple[int, ...]]]:
     """(layer name, connection name, output shape) for each top-level layer that makes a
     connection listed in :data:`CONNECTION_NAMES`, in order."""
-    shapes: dict[str, tuple[int, ...]] = {}
-    handles = [child.register_forward_hook(
-        lambda _m, _i, out, name=name: shapes.__setitem__(name, tuple(out.shape[1:])))
-        for name, child in model.named_children()]
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(torch.zeros(1, *input_shape))
-    finally:
-        model.train(was_training)
-        for h in handles:
-            h.remove()
-    return [(name, CONNECTION_NAMES[type(child).__name__], shapes[name])
+    outputs = activations(model, torch.zeros(1, *input_shape))
+    return [(name, CONNECTION_NAMES[type(child).__name__], tuple(outputs[name].shape[1:]))
             for name, child in model.named_children()
             if type(child).__name__ in CONNECTION_NAMES]
 
@@ -131,20 +121,8 @@ def block_diagram(model: nn.Module, input_shape: Sequence[int], title: str | Non
     (activations, normalization and dropout folded into the block before them) with its
     output shape and parameter count, in rows of ``per_row`` boxes."""
     blocks = [(n, m) for n, m in _blocks(model) if not isinstance(m, _QUIET)]
-    shapes: dict[str, tuple[int, ...]] = {}
-    handles = [m.register_forward_hook(
-        lambda _m, _i, out, name=name: shapes.__setitem__(
-            name, tuple((out[0] if isinstance(out, tuple) else out).shape[1:])))
-        for name, m in blocks]
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(torch.zeros(1, *input_shape))
-    finally:
-        model.train(was_training)
-        for h in handles:
-            h.remove()
+    outputs = activations(model, torch.zeros(1, *input_shape), blocks)
+    shapes = {name: tuple(out.shape[1:]) for name, out in outputs.items()}
     rows = -(-len(blocks) // per_row)
     fig, ax = plt.subplots(figsize=(1.45 * min(per_row, len(blocks)) + 0.4, 1.35 * rows + 0.6))
     for i, (name, module) in enumerate(blocks):

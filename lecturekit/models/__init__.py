@@ -33,11 +33,15 @@ _REGISTRY: dict[str, ModelEntry] = {}
 
 
 def register(name: str, *, family: str, paper: str, input_shape: tuple[int, int, int],
-             published_parameters: int | None = None, recipe: dict | None = None) -> Callable:
-    """Decorator that adds a builder to the zoo under ``name``."""
+             published_parameters: int | None = None, recipe: dict | None = None,
+             doc: str | None = None) -> Callable:
+    """Decorator that adds a builder to the zoo under ``name``. Builders made in a loop (one
+    per configuration) pass their docstring as ``doc``."""
     def add(builder: Callable[..., nn.Module]) -> Callable[..., nn.Module]:
         if name in _REGISTRY:
             raise ValueError(f"model {name!r} is registered twice")
+        if doc is not None:
+            builder.__doc__, builder.__name__ = doc, name
         _REGISTRY[name] = ModelEntry(name, builder, family, paper, input_shape,
                                      published_parameters, recipe or {})
         return builder

@@ -123,12 +123,10 @@ def _imagenet(name: str, block, layers, published: int, doc: str, **options) -> 
     def build(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
         return ResNet(block, layers, num_classes, in_channels, **options)
 
-    build.__doc__ = doc + f" Published: {published:,} parameters (torchvision)."
-    build.__name__ = name
     family = "resnext" if "resnext" in name else "wide_resnet" if "wide" in name else "resnet"
-    paper = {"resnet": "resnet", "resnext": "resnext", "wide_resnet": "wide_resnet"}[family]
-    register(name, family=family, paper=paper, input_shape=(3, 224, 224),
-             published_parameters=published)(build)
+    register(name, family=family, paper=family, input_shape=(3, 224, 224),
+             published_parameters=published,
+             doc=doc + f" Published: {published:,} parameters (torchvision).")(build)
 
 
 for _depth, _block, _layers, _count in [
@@ -224,23 +222,28 @@ class CifarResNet(nn.Module):
 CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.1, momentum=0.9,
                     weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
 
-for _depth, _millions in [(20, 0.27), (32, 0.46), (44, 0.66), (56, 0.85), (110, 1.7),
-                          (1202, 19.4)]:
-    def _build(num_classes: int = 10, in_channels: int = 3, survival_last: float = 1.0,
-               depth: int = _depth) -> nn.Module:
+def _register_cifar(depth: int, published_millions: float) -> None:
+    """ResNet-``depth`` for CIFAR-10 and its plain counterpart."""
+    def residual(num_classes: int = 10, in_channels: int = 3,
+                 survival_last: float = 1.0) -> nn.Module:
         return CifarResNet(depth, num_classes, in_channels, survival_last=survival_last)
 
-    def _build_plain(num_classes: int = 10, in_channels: int = 3, depth: int = _depth) -> nn.Module:
+    def plain(num_classes: int = 10, in_channels: int = 3) -> nn.Module:
         return CifarResNet(depth, num_classes, in_channels, residual=False)
 
-    _build.__doc__ = (f"CIFAR-10 ResNet-{_depth} (He et al. 2015, arXiv:1512.03385, section 4.2, "
-                      f"Table 6): option-A shortcuts; published {_millions}M parameters. "
-                      "survival_last < 1 adds stochastic depth (Huang et al. 2016, "
-                      "arXiv:1603.09382; the paper uses 0.5).")
-    _build_plain.__doc__ = (f"The plain {_depth}-layer CIFAR-10 network of He et al. 2015 "
-                            "(arXiv:1512.03385, Figure 6): ResNet without shortcuts.")
-    register(f"resnet{_depth}_cifar", family="resnet_cifar", paper="resnet",
-             input_shape=(3, 32, 32), published_parameters=int(_millions * 1e6),
-             recipe=CIFAR_RECIPE)(_build)
-    register(f"plain{_depth}_cifar", family="resnet_cifar", paper="resnet",
-             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE)(_build_plain)
+    register(f"resnet{depth}_cifar", family="resnet_cifar", paper="resnet",
+             input_shape=(3, 32, 32), published_parameters=int(published_millions * 1e6),
+             recipe=CIFAR_RECIPE,
+             doc=f"CIFAR-10 ResNet-{depth} (He et al. 2015, arXiv:1512.03385, section 4.2, "
+                 f"Table 6): option-A shortcuts; published {published_millions}M parameters. "
+                 "survival_last < 1 adds stochastic depth (Huang et al. 2016, "
+                 "arXiv:1603.09382; the paper uses 0.5).")(residual)
+    register(f"plain{depth}_cifar", family="resnet_cifar", paper="resnet",
+             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
+             doc=f"The plain {depth}-layer CIFAR-10 network of He et al. 2015 "
+                 "(arXiv:1512.03385, Figure 6): ResNet without shortcuts.")(plain)
+
+
+for _depth, _millions in [(20, 0.27), (32, 0.46), (44, 0.66), (56, 0.85), (110, 1.7),
+                          (1202, 19.4)]:
+    _register_cifar(_depth, _millions)

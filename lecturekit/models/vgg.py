@@ -94,12 +94,10 @@ def _register(name: str, configuration: str, batch_norm: bool, published: int) -
     layers = WEIGHT_LAYERS[configuration]
     with_bn = " with batch normalization after every convolution (not in the paper)" \
         if batch_norm else ""
-    build.__doc__ = (f"VGG configuration {configuration} ({layers} weight layers; Simonyan & "
-                     f"Zisserman 2014, arXiv:1409.1556){with_bn}. Published: {published:,} "
-                     f"parameters.")
-    build.__name__ = name
+    doc = (f"VGG configuration {configuration} ({layers} weight layers; Simonyan & Zisserman "
+           f"2014, arXiv:1409.1556){with_bn}. Published: {published:,} parameters.")
     register(name, family="vgg", paper="vgg", input_shape=(3, 224, 224),
-             published_parameters=published)(build)
+             published_parameters=published, doc=doc)(build)
 
 
 # Published counts: Table 2 of the paper (millions), or torchvision's exact count where it
