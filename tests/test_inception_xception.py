@@ -1,0 +1,64 @@
+"""Inception v3 and Xception: modules' shapes, the published counts, torchvision's layout."""
+
+import pytest
+import torch
+
+from lecturekit import analysis, models
+from lecturekit.models import inception, xception
+
+
+def test_inception_v3_counts_equal_torchvision_with_and_without_the_auxiliary_head():
+    import torchvision
+
+    for aux in (False, True):
+        ours = analysis.count_parameters(models.create("inception_v3", aux_logits=aux))
+        theirs = torchvision.models.inception_v3(weights=None, aux_logits=aux, init_weights=False)
+        assert ours == analysis.count_parameters(theirs) == (27_161_264 if aux else 23_834_568)
+
+
+def test_inception_v3_returns_the_auxiliary_logits_in_training_only():
+    model = models.create("inception_v3", num_classes=7, aux_logits=True)
+    out, aux = model.train()(torch.randn(2, 3, 299, 299))
+    assert out.shape == aux.shape == (2, 7)
+    assert model.eval()(torch.randn(1, 3, 299, 299)).shape == (1, 7)
+
+
+@pytest.mark.parametrize("module, in_shape, out_shape", [
+    (inception.inception_35x35(192, 32), (1, 192, 35, 35), (1, 256, 35, 35)),
+    (inception.reduction_35_to_17(288), (1, 288, 35, 35), (1, 768, 17, 17)),
+    (inception.inception_17x17(768, 128), (1, 768, 17, 17), (1, 768, 17, 17)),
+    (inception.reduction_17_to_8(768), (1, 768, 17, 17), (1, 1280, 8, 8)),
+    (inception.inception_8x8(1280), (1, 1280, 8, 8), (1, 2048, 8, 8)),
+    (inception.factorized(16, 16, 7), (1, 16, 9, 9), (1, 16, 9, 9)),
+    (xception.SeparableConv2d(16, 32), (1, 16, 9, 9), (1, 32, 9, 9)),
+    (xception.XceptionBlock(64, [128, 128], downsample=True), (1, 64, 10, 10), (1, 128, 5, 5)),
+    (xception.XceptionBlock(728, [728] * 3, downsample=False), (1, 728, 4, 4), (1, 728, 4, 4)),
+])
+def test_module_shapes(module, in_shape, out_shape):
+    assert module.eval()(torch.randn(in_shape)).shape == out_shape
+
+
+def test_factorizing_7x7_into_1x7_and_7x1_saves_parameters():
+    factor = inception.factorized(64, 64, 7)
+    convs = [m for m in factor.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert sum(c.weight.numel() for c in convs) == 2 * 7 * 64 * 64   # against 49 * 64 * 64
+
+
+def test_xception_has_the_papers_count():
+    assert analysis.count_parameters(models.create("xception")) == 22_855_952
+
+
+def test_separable_convolution_count_is_depthwise_plus_pointwise():
+    conv = xception.SeparableConv2d(32, 64)
+    assert conv.depthwise.groups == 32
+    assert analysis.count_parameters(conv) == 3 * 3 * 32 + 32 * 64
+
+
+def test_class_scale_variants():
+    sep, regular = models.create("separable_cifar"), models.create("separable_cifar", separable=False)
+    assert analysis.count_parameters(sep) < analysis.count_parameters(regular) / 5
+    for options in ({}, {"batch_norm": False}, {"activation": "sigmoid"}):
+        net = models.create("inception_bn_cifar", **options)
+        assert net(torch.randn(2, 3, 32, 32)).shape == (2, 10)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d)
+                   for m in models.create("inception_bn_cifar", batch_norm=False).modules())
