@@ -105,6 +105,10 @@ class ImageDataset(torch.utils.data.Dataset):
     def shape(self) -> tuple[int, int, int]:
         return tuple(self.images.shape[1:])
 
+    def tensors(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """All images as one normalized float tensor (N, C, H, W), and the labels."""
+        return normalize(self.images, self.mean, self.std), self.labels
+
     def subset(self, size: int | None, seed: int = 0) -> ImageDataset:
         """A random subset of ``size`` images (the same for the same seed); all if None."""
         if size is None or size >= len(self):

@@ -56,6 +56,10 @@ PAPERS: dict[str, Paper] = {p.key: p for p in [
           "transformations for deep neural networks", "CVPR 2017", "1611.05431"),
     Paper("stochastic_depth", "Huang, Sun, Liu, Sedra, Weinberger", 2016,
           "Deep networks with stochastic depth", "ECCV", "1603.09382"),
+    Paper("santurkar2018", "Santurkar, Tsipras, Ilyas, Madry", 2018, "How does batch "
+          "normalization help optimization?", "NeurIPS", "1805.11604"),
+    Paper("veit2016", "Veit, Wilber, Belongie", 2016, "Residual networks behave like ensembles "
+          "of relatively shallow networks", "NeurIPS", "1605.06431"),
     Paper("ranzato2014", "Ranzato", 2014, "Deep learning for vision: tricks of the trade "
           "(source of the CNN vs DNN parameter example)", "CVPR 2014 tutorial"),
 ]}
@@ -127,7 +131,44 @@ PUBLISHED: dict[str, dict[str, Published]] = {
         "top5": Published(10.07, "% top-5 error", "googlenet",
                           "Table 3 (1 model, 1 crop, validation)"),
     },
+    "inception_v3": {
+        "parameters": Published(23_626_728, "parameters", "xception", "Table 3 (Inception V3)"),
+        "top1_accuracy": Published(78.2, "% top-1 accuracy", "xception", "Table 1 (single crop)"),
+        "top5_accuracy": Published(94.1, "% top-5 accuracy", "xception", "Table 1 (single crop)"),
+    },
+    "xception": {
+        "parameters": Published(22_855_952, "parameters", "xception", "Table 3"),
+        "top1_accuracy": Published(79.0, "% top-1 accuracy", "xception", "Table 1 (single crop)"),
+        "top5_accuracy": Published(94.5, "% top-5 accuracy", "xception", "Table 1 (single crop)"),
+    },
 }
+
+_RESNET_TABLE_3 = {"resnet34": (24.52, 7.46), "resnet50": (22.85, 6.71), "resnet101": (21.75, 6.05),
+                   "resnet152": (21.43, 5.71)}
+for _name, _gflops in [("resnet18", 1.8), ("resnet34", 3.6), ("resnet50", 3.8), ("resnet101", 7.6),
+                       ("resnet152", 11.3)]:
+    PUBLISHED[_name] = {"mult_adds": Published(_gflops * 1e9, "multiply-adds", "resnet",
+                                               "Table 1 (FLOPs, counted as multiply-adds)")}
+    if _name in _RESNET_TABLE_3:
+        _top1, _top5 = _RESNET_TABLE_3[_name]
+        PUBLISHED[_name]["top1"] = Published(_top1, "% top-1 error", "resnet", "Table 3 (10-crop)")
+        PUBLISHED[_name]["top5"] = Published(_top5, "% top-5 error", "resnet", "Table 3 (10-crop)")
+for _name in ("inception_v3", "xception"):
+    for _k in ("1", "5"):
+        _accuracy = PUBLISHED[_name][f"top{_k}_accuracy"]
+        PUBLISHED[_name][f"top{_k}"] = Published(round(100 - _accuracy.value, 1), f"% top-{_k} error",
+                                                 "xception", _accuracy.where, "100 - accuracy")
+PUBLISHED["resnet18"]["top1"] = Published(27.88, "% top-1 error", "resnet", "Table 2 (10-crop)")
+for _name, (_top1, _top5) in {"densenet121": (25.02, 7.71), "densenet169": (23.80, 6.85),
+                              "densenet201": (22.58, 6.34), "densenet264": (22.15, 6.12)}.items():
+    PUBLISHED[_name] = {"top1": Published(_top1, "% top-1 error", "densenet", "Table 3 (single crop)"),
+                        "top5": Published(_top5, "% top-5 error", "densenet", "Table 3 (single crop)")}
+PUBLISHED["resnext50_32x4d"] = {"top1": Published(22.2, "% top-1 error", "resnext",
+                                                  "Table 3 (224x224 single crop)")}
+PUBLISHED["wide_resnet50_2"] = {"top1": Published(21.9, "% top-1 error", "wide_resnet",
+                                                  "Table 8 (WRN-50-2-bottleneck, single crop)"),
+                                "top5": Published(6.03, "% top-5 error", "wide_resnet",
+                                                  "Table 8 (WRN-50-2-bottleneck, single crop)")}
 
 #: GoogLeNet's Table 1: parameters (thousands) and operations (millions) per Inception module.
 GOOGLENET_TABLE_1 = {
@@ -159,3 +200,29 @@ ILSVRC: list[IlsvrcResult] = [
                  False),
     IlsvrcResult(2015, "ResNet", 3.57, "152 layers", "He et al. 2015, Table 5 (ensemble)", False),
 ]
+
+
+#: Batch normalization paper, Figure 3: steps to reach Inception's best accuracy (72.2%) and
+#: the best validation accuracy reached (ImageNet, single crop). None: never reached 72.2%.
+BATCHNORM_FIGURE_3 = {
+    "Inception": (31.0e6, 72.2), "BN-Baseline": (13.3e6, 72.7), "BN-x5": (2.1e6, 73.0),
+    "BN-x30": (2.7e6, 74.8), "BN-x5-Sigmoid": (None, 69.8),
+}
+
+
+#: CIFAR-10 test error (%, with standard augmentation) of the ResNet family, as published.
+CIFAR10_ERRORS: dict[str, Published] = {
+    "resnet110_cifar": Published(6.43, "% test error", "resnet", "Table 6 (best of 5 runs)"),
+    "resnet1202_cifar": Published(7.93, "% test error", "resnet", "Table 6"),
+    "resnet1001_cifar (original units)": Published(7.61, "% test error", "resnet_v2",
+                                                   "Figure 1 / Table 2 (original units)"),
+    "preact_resnet1001_cifar": Published(4.92, "% test error", "resnet_v2", "Table 2 (pre-activation)"),
+    "preact_resnet164_cifar": Published(5.46, "% test error", "resnet_v2", "Table 3"),
+    "wrn40_4": Published(4.97, "% test error", "wide_resnet", "Table 5"),
+    "wrn16_8": Published(4.81, "% test error", "wide_resnet", "Table 5"),
+    "wrn28_10": Published(4.17, "% test error", "wide_resnet", "Table 5"),
+    "resnet110_cifar (constant depth)": Published(6.41, "% test error", "stochastic_depth", "Table 1"),
+    "resnet110_cifar (stochastic depth)": Published(5.25, "% test error", "stochastic_depth", "Table 1"),
+    "densenet40_cifar": Published(5.24, "% test error", "densenet", "Table 2 (C10+)"),
+    "densenet_bc100_cifar": Published(4.51, "% test error", "densenet", "Table 2 (C10+)"),
+}

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.axes import Axes
+from matplotlib.patches import Circle, Rectangle
 from torch import nn
 
 from .analysis import activations
@@ -148,4 +149,69 @@ def block_diagram(model: nn.Module, input_shape: Sequence[int], title: str | Non
     ax.axis("off")
     ax.set_title(title or f"{type(model).__name__}: blocks with output shape and parameters",
                  fontsize=10)
+    return fig
+
+
+def _step_label(module: nn.Module | str) -> str:
+    if module == "relu" or isinstance(module, nn.ReLU):
+        return "ReLU"
+    if isinstance(module, nn.BatchNorm2d):
+        return "BN"
+    if isinstance(module, nn.Dropout):
+        return "dropout"
+    label = _block_label(module)
+    return label.replace("conv ", "conv\n") if isinstance(module, nn.Conv2d) else label
+
+
+def _residual_steps(block: nn.Module) -> list[nn.Module | str]:
+    """The layers of a block's residual branch in order: its ``layout`` (names of its layers,
+    "relu" for a functional ReLU), or else the children of its ``residual`` Sequential."""
+    if hasattr(block, "layout"):
+        return [step if step == "relu" else getattr(block, step) for step in block.layout]
+    return list(block.residual.children())
+
+
+def residual_diagram(block: nn.Module, title: str | None = None, ax: Axes | None = None) -> Figure:
+    """A residual unit drawn from its ``layout`` (the order of its layers in ``forward``; or the
+    children of its ``residual`` Sequential) and ``after_add`` attributes: the residual branch as a chain of boxes, the shortcut above it
+    (identity, or the projection it holds), the addition, and what follows the addition."""
+    steps = _residual_steps(block)
+    fig = ax.figure if ax is not None else plt.subplots(figsize=(1.0 * len(steps) + 3.2, 2.2))[1].figure
+    ax = ax if ax is not None else fig.axes[0]
+    x = 0.0
+    ax.text(x, 0, "x", ha="center", va="center", fontsize=11)
+    for step in steps:
+        ax.annotate("", xy=(x + 0.55, 0), xytext=(x + 0.2, 0),
+                    arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
+        x += 1.0
+        label = _step_label(step)
+        color = {"ReLU": "#fde2c8", "BN": "#e2f0d9", "dropout": "#f4cccc"}.get(label, "#dbe9f6")
+        ax.add_patch(Rectangle((x - 0.45, -0.3), 0.9, 0.6, facecolor=color, edgecolor="#2b5d8a"))
+        ax.text(x, 0, label, ha="center", va="center", fontsize=7)
+    ax.annotate("", xy=(x + 0.8, 0), xytext=(x + 0.45, 0), arrowprops=dict(arrowstyle="->", color="0.4"))
+    add_x = x + 1.0
+    ax.add_patch(Circle((add_x, 0), 0.2, facecolor="white", edgecolor="black"))
+    ax.text(add_x, 0, "+", ha="center", va="center", fontsize=12)
+    shortcut = getattr(block, "shortcut", None)
+    label = "identity" if shortcut is None or isinstance(shortcut, nn.Identity) else (
+        type(shortcut).__name__ if not isinstance(shortcut, nn.Sequential) else
+        " + ".join(_block_label(m) if not isinstance(m, nn.BatchNorm2d) else "BN" for m in shortcut))
+    if isinstance(shortcut, nn.Conv2d):
+        label = _block_label(shortcut)
+    ax.plot([0, 0, add_x, add_x], [0.15, 0.8, 0.8, 0.2], color="#c0392b", lw=1.2)
+    ax.text(add_x / 2, 0.88, f"shortcut: {label}", ha="center", fontsize=8, color="#c0392b")
+    end = add_x
+    if getattr(block, "after_add", None):
+        ax.annotate("", xy=(add_x + 0.55, 0), xytext=(add_x + 0.2, 0),
+                    arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
+        end = add_x + 1.0
+        ax.add_patch(Rectangle((end - 0.45, -0.3), 0.9, 0.6, facecolor="#fde2c8", edgecolor="#2b5d8a"))
+        ax.text(end, 0, "ReLU", ha="center", va="center", fontsize=7)
+    ax.annotate("", xy=(end + 0.75, 0), xytext=(end + 0.45 if end > add_x else end + 0.2, 0),
+                arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
+    ax.set_xlim(-0.4, end + 0.9)
+    ax.set_ylim(-0.5, 1.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title or type(block).__name__, fontsize=10)
     return fig

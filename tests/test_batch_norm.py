@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lecturekit.layers import BatchNorm, batch_norm, fold_batch_norm
+from lecturekit.layers import BatchNorm, batch_norm, fold_batch_norm, fold_batch_norms
 
 TOL = dict(atol=1e-5, rtol=1e-5)
 
@@ -94,3 +94,21 @@ def test_folding_bn_into_the_convolution_gives_equal_outputs(conv_bias, groups, 
 def test_folding_checks_the_widths():
     with pytest.raises(ValueError, match="output channels"):
         fold_batch_norm(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(5))
+
+
+def test_fold_batch_norms_folds_every_pair_of_a_model():
+    from lecturekit import models
+
+    torch.manual_seed(0)
+    model = models.create("inception_bn_cifar")
+    model.train()
+    with torch.no_grad():
+        for _ in range(3):
+            model(torch.randn(16, 3, 32, 32))
+    model.eval()
+    x = torch.randn(4, 3, 32, 32)
+    expected = model(x)
+    import copy
+    folded = fold_batch_norms(copy.deepcopy(model))
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in folded.modules())
+    torch.testing.assert_close(folded(x), expected, atol=1e-4, rtol=1e-4)

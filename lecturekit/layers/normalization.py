@@ -97,3 +97,19 @@ def fold_batch_norm(conv: nn.Conv2d, bn: nn.Module) -> nn.Conv2d:
         folded.weight.copy_(conv.weight * scale.reshape(-1, 1, 1, 1))
         folded.bias.copy_((bias - bn.running_mean) * scale + beta)
     return folded.to(conv.weight.device)
+
+
+def fold_batch_norms(model: nn.Module) -> nn.Module:
+    """Fold every ``Conv2d`` directly followed by a ``BatchNorm2d`` inside ``nn.Sequential``
+    containers of ``model`` (in place; the BN becomes ``nn.Identity``). Call it on a model in
+    evaluation mode: the folded model only computes the same function at inference."""
+    for module in model.modules():
+        if not isinstance(module, nn.Sequential):
+            continue
+        names = list(module._modules)
+        for first, second in zip(names, names[1:]):
+            conv, bn = module._modules[first], module._modules[second]
+            if isinstance(conv, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d):
+                module._modules[first] = fold_batch_norm(conv, bn)
+                module._modules[second] = nn.Identity()
+    return model

@@ -204,9 +204,13 @@ def inception_bn_cifar(num_classes: int = 10, in_channels: int = 3, batch_norm: 
     def module(cin: int, ch1x1: int, ch3x3: int) -> SmallInception:
         return SmallInception(cin, ch1x1, ch3x3, batch_norm, act)
 
-    return nn.Sequential(
+    model = nn.Sequential(
         *stem_unit(in_channels, 32), nn.MaxPool2d(2),
         module(32, 16, 32), module(48, 16, 32), nn.MaxPool2d(2),
         module(48, 32, 48), module(80, 32, 48), nn.MaxPool2d(2),
         module(80, 48, 64), module(112, 48, 64),
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(112, num_classes))
+    for m in model.modules():   # He initialization, so that the baseline without BN trains too
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+    return model

@@ -1,0 +1,46 @@
+"""Checkers for notebook 11 (Batch Normalization)."""
+
+from __future__ import annotations
+
+import torch
+
+from . import Failure, checker, compare_number
+
+
+@checker("11.1", "the normalize step")
+def normalize(function) -> str:
+    if not callable(function):
+        raise Failure("pass the function itself: check('11.1', normalize).")
+    g = torch.Generator().manual_seed(11)
+    cases = {"a random batch": torch.randn(4, 3, 5, 5, generator=g) * 4 + 2,
+             "one image": torch.randn(1, 2, 3, 3, generator=g),
+             "channels of very different scales": torch.randn(8, 2, 2, 2, generator=g)
+             * torch.tensor([1e-2, 1e2]).reshape(1, 2, 1, 1)}
+    for name, x in cases.items():
+        got = function(x, eps=1e-5)
+        expected = torch.nn.functional.batch_norm(x, None, None, training=True, eps=1e-5)
+        if not isinstance(got, torch.Tensor) or got.shape != x.shape:
+            raise Failure(f"{name}: expected a tensor of shape {tuple(x.shape)}.")
+        if not torch.allclose(got, expected, atol=1e-4):
+            means = got.mean(dim=(0, 2, 3))
+            if means.abs().max() > 1e-3:
+                raise Failure(f"{name}: the channels do not have mean 0; take the mean over "
+                              "dimensions (0, 2, 3), one per channel.")
+            raise Failure(f"{name}: the means are right but the scale is off; use the biased "
+                          "variance (unbiased=False) over (0, 2, 3) and add eps inside the root.")
+    return "all 3 test cases agree."
+
+
+@checker("11.2", "running mean after two batches")
+def running_mean(answer) -> str:
+    return compare_number(answer, 0.58, "after each batch, running = (1 - momentum) * running + "
+                          "momentum * batch mean.")
+
+
+@checker("11.3", "folding BN by hand")
+def folded(answer) -> str:
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+        raise Failure("pass a pair (weight, bias).")
+    compare_number(answer[0], 0.5, "the weight is multiplied by s = gamma / sqrt(var + eps).")
+    compare_number(answer[1], -1.0, "the bias becomes (b - mean) * s + beta.")
+    return "weight and bias are right."

@@ -1,0 +1,46 @@
+"""Checkers for notebook 13 (ResNet)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import Failure, checker, compare_number
+
+
+@checker("13.1", "parameters of a basic block")
+def basic_block_parameters(answer) -> str:
+    return compare_number(answer, 2 * 3 * 3 * 128 * 128 + 4 * 128, "two 3x3x128 filters per "
+                          "output channel in each convolution, and gamma and beta per BN channel.")
+
+
+@checker("13.2", "forward pass of a basic block")
+def basic_block(function) -> str:
+    if not callable(function):
+        raise Failure("pass the function itself: check('13.2', basic_block).")
+    torch.manual_seed(13)
+    conv1, conv2 = nn.Conv2d(8, 8, 3, padding=1, bias=False), nn.Conv2d(8, 8, 3, padding=1, bias=False)
+    bn1, bn2 = nn.BatchNorm2d(8).eval(), nn.BatchNorm2d(8).eval()
+    for bn in (bn1, bn2):
+        bn.running_mean.normal_()
+        bn.bias.data.normal_()
+    x = torch.randn(2, 8, 6, 6)
+    with torch.no_grad():
+        got = function(x, conv1, bn1, conv2, bn2)
+        expected = F.relu(bn2(conv2(F.relu(bn1(conv1(x))))) + x)
+        if not isinstance(got, torch.Tensor) or got.shape != x.shape:
+            raise Failure(f"expected a tensor of shape {tuple(x.shape)}.")
+        if torch.allclose(got, bn2(conv2(F.relu(bn1(conv1(x))))) + x, atol=1e-5):
+            raise Failure("almost: v1 blocks apply ReLU after the addition too.")
+        if torch.allclose(got, F.relu(bn2(conv2(F.relu(bn1(conv1(x)))))), atol=1e-5):
+            raise Failure("the shortcut is missing: add x before the last ReLU.")
+        if not torch.allclose(got, expected, atol=1e-5):
+            raise Failure("the output differs: conv1 -> bn1 -> ReLU -> conv2 -> bn2, plus x, ReLU.")
+    return "the block computes ReLU(F(x) + x)."
+
+
+@checker("13.3", "blocks in ResNet-110")
+def blocks_in_resnet110(answer) -> str:
+    return compare_number(answer, 54, "6n+2 = 110 gives n blocks per stage, each with two weight "
+                          "layers; there are three stages.")
