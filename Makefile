@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.lecturekit-installed
 # JupyterLab refuses to run as root unless told to (containers, Colab-like VMs).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test lint unit notebooks execute bench homework clean
+.PHONY: help install lab test lint unit notebooks browser colab-check execute bench homework html slides clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -16,6 +16,9 @@ help:
 	@echo "make execute  re-run every notebook in place (class profile) to refresh stored outputs"
 	@echo "make bench    print the benchmark table and write it to BENCHMARKS.md"
 	@echo "make homework write the student editions to homework/"
+	@echo "make html     every notebook as an HTML page, with an index, in build/html"
+	@echo "make slides   every notebook as a reveal.js deck that works offline, in build/slides"
+	@echo "make colab-check  run the widget tests and Part 1 notebooks under Colab's versions"
 	@echo "make clean    remove .venv, caches and build output"
 
 install: $(STAMP)
@@ -33,8 +36,10 @@ test: $(STAMP) lint unit notebooks
 lint: $(STAMP)
 	$(BIN)/ruff check lecturekit tests notebooks
 
+# The browser test (tests/browser) runs JupyterLab in headless Chromium; it is skipped, with a
+# message, where no Chromium is installed (CI installs Debian's and requires it).
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -rs tests
 
 # Notebooks run in the `smoke` profile under nbval: every cell executes, and the cells
 # marked `# NBVAL_CHECK_OUTPUT` must print exactly what the committed notebook shows.
@@ -55,6 +60,18 @@ bench: export LECTUREKIT_DATA ?= $(if $(wildcard ../shared/data),$(abspath ../sh
 bench: $(STAMP)
 	$(BIN)/python -m lecturekit bench --output BENCHMARKS.md $(BENCH_ARGS)
 
+html: $(STAMP)
+	$(BIN)/python -m lecturekit site html --output build/html
+
+slides: $(STAMP)
+	$(BIN)/python -m lecturekit site slides --output build/slides
+
+# Colab's pinned versions (ipywidgets 7.7.1, widgetsnbextension 3.6, ipykernel 6.17,
+# matplotlib 3.10) in a separate environment .venv-colab: checks that installing the course the
+# way the setup cell does leaves them alone, then runs the widget tests and the Part 1 notebooks.
+colab-check:
+	bash tests/colab/check.sh
+
 clean:
-	rm -rf $(VENV) build *.egg-info lecturekit.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-colab build *.egg-info lecturekit.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

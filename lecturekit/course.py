@@ -42,8 +42,9 @@ LECTURES: tuple[Lecture, ...] = (
     Lecture(12, "inception_v3_xception", "Inception v2/v3 and Xception", "slides 14, 16", ready=True),
     Lecture(13, "resnet", "ResNet", "slide 17", ready=True),
     Lecture(14, "resnet_family", "The ResNet family", "slide 18", ready=True),
-    Lecture(15, "densenet", "DenseNet", "slide 19"),
-    Lecture(16, "comparison", "Architecture evolution side by side", "slide 9 and Part 2"),
+    Lecture(15, "densenet", "DenseNet", "slide 19", ready=True),
+    Lecture(16, "comparison", "Architecture evolution side by side", "slide 9 and Part 2",
+            ready=True),
 )
 
 

@@ -226,3 +226,44 @@ CIFAR10_ERRORS: dict[str, Published] = {
     "densenet40_cifar": Published(5.24, "% test error", "densenet", "Table 2 (C10+)"),
     "densenet_bc100_cifar": Published(4.51, "% test error", "densenet", "Table 2 (C10+)"),
 }
+
+
+#: The depth of each paper configuration as its paper counts it (weight layers on the longest
+#: path; Inception v3: "42 layers deep"; Xception: 36 convolutional layers plus the classifier).
+DEPTH: dict[str, int] = {
+    "alexnet": 8, "vgg16": 16, "vgg19": 19, "googlenet": 22, "inception_v3": 42, "xception": 37,
+    "resnet18": 18, "resnet34": 34, "resnet50": 50, "resnet101": 101, "resnet152": 152,
+    "wide_resnet50_2": 50, "resnext50_32x4d": 50, "resnext101_32x8d": 101, "densenet121": 121,
+    "densenet169": 169, "densenet201": 201, "densenet161": 161, "densenet264": 264,
+}
+
+
+@dataclass(frozen=True)
+class DesignIdea:
+    idea: str
+    architecture: str
+    year: int
+    paper: str
+
+
+#: The closing summary of Part 2: which architecture introduced (or made standard) each idea.
+DESIGN_IDEAS: list[DesignIdea] = [
+    DesignIdea("convolution + pooling, trained end to end by backpropagation", "LeNet-5", 1998, "lenet"),
+    DesignIdea("ReLU, dropout, data augmentation, GPU training, group convolution", "AlexNet", 2012,
+               "alexnet"),
+    DesignIdea("1x1 convolutions, global average pooling instead of fully connected layers", "NIN",
+               2013, "nin"),
+    DesignIdea("depth from stacks of small 3x3 kernels", "VGG", 2014, "vgg"),
+    DesignIdea("multi-branch modules with 1x1 reductions", "GoogLeNet", 2014, "googlenet"),
+    DesignIdea("normalization of layer inputs over the mini-batch", "Batch Normalization", 2015,
+               "batchnorm"),
+    DesignIdea("factorized convolutions (n x n -> 1 x n, n x 1), label smoothing", "Inception v3",
+               2015, "inception_v3"),
+    DesignIdea("identity shortcuts: residual learning", "ResNet", 2015, "resnet"),
+    DesignIdea("pre-activation units, a clean identity path", "ResNet v2", 2016, "resnet_v2"),
+    DesignIdea("width instead of depth", "Wide ResNet", 2016, "wide_resnet"),
+    DesignIdea("dropping whole blocks in training", "Stochastic depth", 2016, "stochastic_depth"),
+    DesignIdea("depthwise separable convolutions", "Xception", 2016, "xception"),
+    DesignIdea("cardinality: grouped convolutions in residual blocks", "ResNeXt", 2016, "resnext"),
+    DesignIdea("dense connections: concatenate all earlier feature maps", "DenseNet", 2016, "densenet"),
+]

@@ -275,6 +275,9 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
                     display.step(history, i + 1)
                 if time_budget is not None and elapsed + time.perf_counter() - t0 > time_budget:
                     out_of_time = True
+                    if history.step[-1:] != [epoch * steps_per_epoch + i + 1]:
+                        history.step.append(epoch * steps_per_epoch + i + 1)
+                        window.log_into(history)
                     break
             elapsed += time.perf_counter() - t0
             history.epoch.append(epoch + 1)

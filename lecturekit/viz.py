@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.figure import Figure
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 from torch import nn
 
@@ -173,8 +173,9 @@ def _residual_steps(block: nn.Module) -> list[nn.Module | str]:
 
 def residual_diagram(block: nn.Module, title: str | None = None, ax: Axes | None = None) -> Figure:
     """A residual unit drawn from its ``layout`` (the order of its layers in ``forward``; or the
-    children of its ``residual`` Sequential) and ``after_add`` attributes: the residual branch as a chain of boxes, the shortcut above it
-    (identity, or the projection it holds), the addition, and what follows the addition."""
+    children of its ``residual`` Sequential) and ``after_add`` attributes: the residual branch
+    as a chain of boxes, the shortcut above it (identity, or the projection it holds), the
+    addition, and what follows the addition."""
     steps = _residual_steps(block)
     fig = ax.figure if ax is not None else plt.subplots(figsize=(1.0 * len(steps) + 3.2, 2.2))[1].figure
     ax = ax if ax is not None else fig.axes[0]

@@ -76,6 +76,13 @@ RIGHT = {
     "14.1": 252,
     "14.2": lambda n, p: sum(1 - i / n * (1 - p) for i in range(1, n + 1)),
     "14.3": 4_608,
+    "15.1": 216,
+    "15.2": lambda n: n * (n + 1) // 2,
+    "15.3": (23_328, 16),
+    "16.1": 16.4 / 3.57,
+    "16.2": {"1x1 convolutions": "NIN", "identity shortcuts": "ResNet",
+             "depthwise separable convolutions": "xception", "dense connections": "DenseNet"},
+    "16.3": 15_470_264_320 / 3_857_973_248,
     "05.2": softmax,
     "05.3": 2.303,
     "06.1": 1_516,
@@ -123,6 +130,13 @@ WRONG = {
     "14.1": 1024,
     "14.2": lambda n, p: n * p,
     "14.3": 147_456,
+    "15.1": 192,
+    "15.2": lambda n: n * (n - 1) // 2,
+    "15.3": (46_656, 32),
+    "16.1": 16.4 - 3.57,
+    "16.2": {"1x1 convolutions": "GoogLeNet", "identity shortcuts": "ResNet",
+             "depthwise separable convolutions": "Xception", "dense connections": "DenseNet"},
+    "16.3": 3_857_973_248 / 15_470_264_320,
     "05.2": lambda z: torch.exp(z) / torch.exp(z).sum(dim=1, keepdim=True),
     "05.3": 0.1,
     "06.1": 2_416,
@@ -131,7 +145,8 @@ WRONG = {
 }
 HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "02.1": "32", "05.1": "102,764,544",
                   "05.3": "2.30", "07.1": "34,944", "07.3": "27,265,024",
-                  "08.1": "16,448", "12.1": "33,920", "13.1": "295,424", "14.1": "252", "14.3": "4,608", "06.1": "1,516", "06.3": "48,120"}
+                  "08.1": "16,448", "12.1": "33,920", "13.1": "295,424",
+                  "14.1": "252", "14.3": "4,608", "15.1": "216", "06.1": "1,516", "06.3": "48,120"}
 
 
 def test_every_exercise_has_a_right_and_a_wrong_answer_here():

@@ -75,6 +75,10 @@ def test_time_budget_stops_early():
     history = train.fit(small_model(), blobs(n=2048), epochs=50, batch_size=8, device="cpu",
                         progress=False, live_plot=False, time_budget=0.2)
     assert len(history.epoch) < 50
+    # the last step is logged even when the budget runs out between two logging steps
+    short = train.fit(small_model(), blobs(n=2048), epochs=1, batch_size=8, device="cpu",
+                      progress=False, live_plot=False, time_budget=0.0, log_every=1000)
+    assert short.step == [1] and len(short.step_accuracy) == 1
 
 
 @pytest.mark.parametrize("kwargs, words", [

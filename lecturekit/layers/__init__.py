@@ -18,6 +18,7 @@ from .pooling import avg_pool2d, max_pool2d
 
 __all__ = [
     "ACTIVATIONS", "BatchNorm", "LocallyConnected2d", "avg_pool2d", "batch_norm", "conv2d",
-    "conv2d_naive", "elu", "fold_batch_norm", "fold_batch_norms", "gelu", "leaky_relu", "max_pool2d", "relu", "sigmoid",
+    "conv2d_naive", "elu", "fold_batch_norm", "fold_batch_norms", "gelu", "leaky_relu", "max_pool2d",
+    "relu", "sigmoid",
     "silu", "tanh",
 ]

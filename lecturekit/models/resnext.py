@@ -62,7 +62,8 @@ class GroupedPaths(nn.Module):
 
 
 def equivalent_forms(in_channels: int = 256, cardinality: int = 32, width: int = 4,
-                     out_channels: int = 256, seed: int = 0) -> tuple[SplitPaths, ConcatenatedPaths, GroupedPaths]:
+                     out_channels: int = 256,
+                     seed: int = 0) -> tuple[SplitPaths, ConcatenatedPaths, GroupedPaths]:
     """Forms (a), (b) and (c) of Figure 3 holding the same weights (the paper's template:
     256 channels, cardinality 32, width 4)."""
     torch.manual_seed(seed)
