@@ -179,38 +179,43 @@ def residual_diagram(block: nn.Module, title: str | None = None, ax: Axes | None
     steps = _residual_steps(block)
     fig = ax.figure if ax is not None else plt.subplots(figsize=(1.0 * len(steps) + 3.2, 2.2))[1].figure
     ax = ax if ax is not None else fig.axes[0]
-    x = 0.0
-    ax.text(x, 0, "x", ha="center", va="center", fontsize=11)
-    for step in steps:
-        ax.annotate("", xy=(x + 0.55, 0), xytext=(x + 0.2, 0),
+    half = 0.38                                              # half the width of a box
+
+    def arrow(start: float, end: float) -> None:
+        ax.annotate("", xy=(end, 0), xytext=(start, 0),
                     arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
-        x += 1.0
-        label = _step_label(step)
+
+    def box(x: float, label: str) -> None:
         color = {"ReLU": "#fde2c8", "BN": "#e2f0d9", "dropout": "#f4cccc"}.get(label, "#dbe9f6")
-        ax.add_patch(Rectangle((x - 0.45, -0.3), 0.9, 0.6, facecolor=color, edgecolor="#2b5d8a"))
+        ax.add_patch(Rectangle((x - half, -0.3), 2 * half, 0.6, facecolor=color, edgecolor="#2b5d8a"))
         ax.text(x, 0, label, ha="center", va="center", fontsize=7)
-    ax.annotate("", xy=(x + 0.8, 0), xytext=(x + 0.45, 0), arrowprops=dict(arrowstyle="->", color="0.4"))
-    add_x = x + 1.0
+
+    ax.text(0, 0, "x", ha="center", va="center", fontsize=11)
+    previous_right = 0.15
+    for i, step in enumerate(steps, start=1):
+        arrow(previous_right, i - half)
+        box(i, _step_label(step))
+        previous_right = i + half
+    add_x = len(steps) + 1.0
+    arrow(previous_right, add_x - 0.2)
     ax.add_patch(Circle((add_x, 0), 0.2, facecolor="white", edgecolor="black"))
     ax.text(add_x, 0, "+", ha="center", va="center", fontsize=12)
     shortcut = getattr(block, "shortcut", None)
-    label = "identity" if shortcut is None or isinstance(shortcut, nn.Identity) else (
-        type(shortcut).__name__ if not isinstance(shortcut, nn.Sequential) else
-        " + ".join(_block_label(m) if not isinstance(m, nn.BatchNorm2d) else "BN" for m in shortcut))
-    if isinstance(shortcut, nn.Conv2d):
+    if shortcut is None or isinstance(shortcut, nn.Identity):
+        label = "identity"
+    elif isinstance(shortcut, nn.Sequential):
+        label = " + ".join("BN" if isinstance(m, nn.BatchNorm2d) else _block_label(m) for m in shortcut)
+    else:
         label = _block_label(shortcut)
     ax.plot([0, 0, add_x, add_x], [0.15, 0.8, 0.8, 0.2], color="#c0392b", lw=1.2)
     ax.text(add_x / 2, 0.88, f"shortcut: {label}", ha="center", fontsize=8, color="#c0392b")
-    end = add_x
+    end = add_x + 0.2
     if getattr(block, "after_add", None):
-        ax.annotate("", xy=(add_x + 0.55, 0), xytext=(add_x + 0.2, 0),
-                    arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
-        end = add_x + 1.0
-        ax.add_patch(Rectangle((end - 0.45, -0.3), 0.9, 0.6, facecolor="#fde2c8", edgecolor="#2b5d8a"))
-        ax.text(end, 0, "ReLU", ha="center", va="center", fontsize=7)
-    ax.annotate("", xy=(end + 0.75, 0), xytext=(end + 0.45 if end > add_x else end + 0.2, 0),
-                arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
-    ax.set_xlim(-0.4, end + 0.9)
+        arrow(end, add_x + 1 - half)
+        box(add_x + 1, "ReLU")
+        end = add_x + 1 + half
+    arrow(end, end + 0.4)
+    ax.set_xlim(-0.4, end + 0.5)
     ax.set_ylim(-0.5, 1.1)
     ax.set_aspect("equal")
     ax.axis("off")
