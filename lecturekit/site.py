@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import html
+import re
 import shutil
 import subprocess
 import tarfile
@@ -131,10 +132,13 @@ def _short(text: str) -> str:
 
 def slide_notebook(notebook):
     """A copy of ``notebook`` made for presenting: long text outputs cut, widgets replaced
-    by a note, exercises' solution cells kept (the instructor presents them)."""
+    by a note, the Colab badge (an online image) left out; solutions are kept (the instructor
+    presents them)."""
     notebook = copy.deepcopy(notebook)
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
+        if cell.cell_type == "markdown" and "colab-badge.svg" in cell.source:   # an online image
+            cell.source = "\n".join(line for line in cell.source.splitlines() if "colab-badge.svg" not in line)
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream":
                 output["text"] = _short(output["text"])
@@ -145,6 +149,20 @@ def slide_notebook(notebook):
             elif "text/plain" in data and "image/png" not in data and "text/html" not in data:
                 data["text/plain"] = _short(data["text/plain"])
     return notebook
+
+
+_REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']https?://[^"']+|from\s+["']https?://[^"']+"""
+                     r"""|url\(\s*["']?https?://[^)"']+|require\(\s*\[?\s*["']https?://[^"']+""")
+
+
+def remote_loads(page: str) -> list[str]:
+    """What a page would load from the network: scripts, style sheets, images, modules (links
+    that a reader clicks, ``<a href>``, do not count)."""
+    page = re.sub(r"<a\s[^>]*>", "", page)
+    return _REMOTE.findall(page)
+
+
+_MERMAID = re.compile(r"<script type=\"module\">\s*import mermaid.*?</script>", re.DOTALL)
 
 
 def build_slides(notebooks: Path, output: Path, vendor: Path | None = None) -> list[Path]:
@@ -166,6 +184,7 @@ def build_slides(notebooks: Path, output: Path, vendor: Path | None = None) -> l
     decks, entries = [], []
     for lecture, path in _notebooks(notebooks):
         body, _ = exporter.from_notebook_node(slide_notebook(nbformat.read(path, as_version=4)))
+        body = _MERMAID.sub("", body)     # no diagrams in mermaid: do not load it from a CDN
         deck = output / (path.stem + ".slides.html")
         deck.write_text(body, encoding="utf-8")
         decks.append(deck)
