@@ -62,30 +62,40 @@ def _pad(x: torch.Tensor, padding) -> torch.Tensor:
 
 def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
            stride: IntPair = 1, padding: IntPair | str = 0, dilation: IntPair = 1,
-           groups: int = 1, images_per_chunk: int = 4) -> torch.Tensor:
+           groups: int = 1, images_per_chunk: int = 2) -> torch.Tensor:
     """Vectorized 2-D convolution (cross-correlation, like every deep-learning library).
 
-    1. zero-pad the input;
-    2. im2col: :func:`torch.nn.functional.unfold` cuts out the ``C x kH x kW`` receptive field
-       of every output position as one column, giving ``(N, C*kH*kW, oH*oW)``;
-    3. one matrix product per group applies every filter to every column:
-       ``(O, C*kH*kW) @ (C*kH*kW, oH*oW)``.
+    1. zero-pad the input and view it channels-last, ``(N, H, W, C)``;
+    2. im2col: for each of the ``kH x kW`` kernel offsets take the (strided) shifted view of
+       the input that the offset sees, and stack them: every output position gets one row
+       holding its whole ``kH x kW x C`` receptive field, ``(N*oH*oW, kH*kW*C)``. (This is
+       :func:`torch.nn.functional.unfold`'s matrix, transposed and in channels-last order.)
+    3. one matrix product per group applies every filter to every row:
+       ``(N*oH*oW, kH*kW*C) @ (kH*kW*C, O)``.
 
     The work is done ``images_per_chunk`` images at a time so that the unfolded copy,
     ``kH*kW`` times larger than the input, stays in the CPU's cache. Differentiable by autograd.
     """
     stride, padding, dilation = _check(x, weight, stride, padding, dilation, groups)
-    x = _pad(x, padding)
+    x = _pad(x, padding).permute(0, 2, 3, 1)                    # (N, H, W, C), a view
     out_channels, channels_per_group, kh, kw = weight.shape
-    oh = (x.shape[2] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
-    ow = (x.shape[3] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
-    filters = weight.reshape(groups, out_channels // groups, channels_per_group * kh * kw)
+    (sh, sw), (dh, dw) = stride, dilation
+    oh = (x.shape[1] - dh * (kh - 1) - 1) // sh + 1
+    ow = (x.shape[2] - dw * (kw - 1) - 1) // sw + 1
+    per_group = out_channels // groups
+    # (groups, kH*kW*C/groups, O/groups): the filters as columns, in the rows' order
+    filters = (weight.view(groups, per_group, channels_per_group, kh, kw)
+               .permute(0, 3, 4, 2, 1).reshape(groups, kh * kw * channels_per_group, per_group))
     outputs = []
     for images in x.split(max(1, images_per_chunk)):
-        columns = F.unfold(images, (kh, kw), dilation=dilation, stride=stride)  # im2col
-        columns = columns.view(len(images), groups, channels_per_group * kh * kw, oh * ow)
-        outputs.append((filters @ columns).view(len(images), out_channels, oh, ow))
-    out = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
+        windows = [images[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
+                   for i in range(kh) for j in range(kw)]
+        rows = torch.stack(windows, dim=3)                      # (n, oH, oW, kH*kW, C): im2col
+        rows = (rows.reshape(-1, kh * kw, groups, channels_per_group).permute(2, 0, 1, 3)
+                .reshape(groups, -1, kh * kw * channels_per_group))
+        out = rows @ filters                                    # (groups, n*oH*oW, O/groups)
+        outputs.append(out.permute(1, 0, 2).reshape(len(images), oh, ow, out_channels))
+    out = (torch.cat(outputs) if len(outputs) > 1 else outputs[0]).permute(0, 3, 1, 2)
     return out if bias is None else out + bias.view(1, -1, 1, 1)
 
 
