@@ -163,6 +163,16 @@ def inception_v3(num_classes: int = 1000, in_channels: int = 3, aux_logits: bool
 
 
 # ----------------------------------------------------------------- a small CIFAR network
+def conv_unit(in_channels: int, out_channels: int, kernel: int, batch_norm: bool,
+              activation: type[nn.Module]) -> nn.Sequential:
+    """Convolution (without bias when BN follows), optional batch norm, nonlinearity."""
+    layers: list[nn.Module] = [nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2,
+                                         bias=not batch_norm)]
+    if batch_norm:
+        layers.append(nn.BatchNorm2d(out_channels))
+    return nn.Sequential(*layers, activation())
+
+
 class SmallInception(nn.Module):
     """Two branches (1x1, and 1x1 -> 3x3), concatenated: a minimal Inception module, with or
     without batch normalization and with a choice of nonlinearity."""
@@ -170,17 +180,10 @@ class SmallInception(nn.Module):
     def __init__(self, in_channels: int, ch1x1: int, ch3x3: int, batch_norm: bool,
                  activation: type[nn.Module]) -> None:
         super().__init__()
-
-        def unit(cin: int, cout: int, kernel: int) -> nn.Sequential:
-            layers: list[nn.Module] = [nn.Conv2d(cin, cout, kernel, padding=kernel // 2,
-                                                 bias=not batch_norm)]
-            if batch_norm:
-                layers.append(nn.BatchNorm2d(cout))
-            return nn.Sequential(*layers, activation())
-
-        self.branches = Branches(unit(in_channels, ch1x1, 1),
-                                 nn.Sequential(unit(in_channels, ch3x3 // 2, 1),
-                                               unit(ch3x3 // 2, ch3x3, 3)))
+        self.branches = Branches(
+            conv_unit(in_channels, ch1x1, 1, batch_norm, activation),
+            nn.Sequential(conv_unit(in_channels, ch3x3 // 2, 1, batch_norm, activation),
+                          conv_unit(ch3x3 // 2, ch3x3, 3, batch_norm, activation)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.branches(x)
@@ -193,19 +196,16 @@ def inception_bn_cifar(num_classes: int = 10, in_channels: int = 3, batch_norm: 
                        activation: str = "relu") -> nn.Module:
     """A small Inception-style CIFAR-10 network for the batch-normalization experiment (after
     Ioffe & Szegedy 2015, arXiv:1502.03167, Figure 2): a 3x3 stem, six two-branch Inception
-    modules in three stages (16x16, 8x8, 4x4), global average pooling. ``batch_norm=False`` gives the baseline,
-    ``activation='sigmoid'`` the paper's BN-x5-Sigmoid variant. No published count."""
+    modules in three stages (16x16, 8x8, 4x4), global average pooling. ``batch_norm=False``
+    gives the baseline, ``activation='sigmoid'`` the paper's BN-x5-Sigmoid variant. No published
+    count."""
     act = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid}[activation]
-
-    def stem_unit(cin: int, cout: int) -> list[nn.Module]:
-        layers: list[nn.Module] = [nn.Conv2d(cin, cout, 3, padding=1, bias=not batch_norm)]
-        return layers + ([nn.BatchNorm2d(cout)] if batch_norm else []) + [act()]
 
     def module(cin: int, ch1x1: int, ch3x3: int) -> SmallInception:
         return SmallInception(cin, ch1x1, ch3x3, batch_norm, act)
 
     model = nn.Sequential(
-        *stem_unit(in_channels, 32), nn.MaxPool2d(2),
+        *conv_unit(in_channels, 32, 3, batch_norm, act), nn.MaxPool2d(2),
         module(32, 16, 32), module(48, 16, 32), nn.MaxPool2d(2),
         module(48, 32, 48), module(80, 32, 48), nn.MaxPool2d(2),
         module(80, 48, 64), module(112, 48, 64),

@@ -353,21 +353,31 @@ class CifarBottleneckResNet(nn.Module):
         return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))
 
 
-class PreActCifarResNet(CifarResNet):
+class PreActCifarResNet(nn.Module):
     """The CIFAR ResNet of section 4.2 with ResNet v2's pre-activation basic units, for
     comparing v1 and v2 at the same depth (projection shortcuts where the shape changes)."""
 
     def __init__(self, depth: int = 20, num_classes: int = 10, in_channels: int = 3) -> None:
-        super().__init__(depth, num_classes, in_channels)
+        super().__init__()
+        if (depth - 2) % 6:
+            raise ValueError(f"CIFAR ResNets have depth 6n+2 (20, 32, 44, 56, 110, ...), got {depth}")
         n = (depth - 2) // 6
         self.stem = conv3x3(in_channels, 16)
-        for index, (name, width) in enumerate([("stage1", 16), ("stage2", 32), ("stage3", 64)]):
-            channels = 16 if index == 0 else width // 2
-            units = [PreActBlock(channels, width, 1 if index == 0 else 2)]
+        channels, stages = 16, []
+        for stage, width in enumerate((16, 32, 64)):
+            units = [PreActBlock(channels, width, 1 if stage == 0 else 2)]
             units += [PreActBlock(width, width) for _ in range(n - 1)]
-            setattr(self, name, nn.Sequential(*units))
+            stages.append(nn.Sequential(*units))
+            channels = width
+        self.stage1, self.stage2, self.stage3 = stages
         self.head = nn.Sequential(nn.BatchNorm2d(64), nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d(1),
                                   nn.Flatten(), nn.Linear(64, num_classes))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))
 
 
 for _depth, _millions in [(164, 1.7), (1001, 10.2)]:
