@@ -14,13 +14,14 @@ from typing import Any
 __version__ = "0.1.0"
 
 from .env import setup  # noqa: E402
+from .lessons import lesson  # noqa: E402
 
 _SUBMODULES = {
-    "analysis", "course", "data", "env", "exercises", "layers", "models", "plots",
+    "analysis", "course", "data", "env", "exercises", "layers", "lessons", "models", "plots",
     "references", "train", "viz", "widgets",
 }
 
-__all__ = ["setup", "__version__", *sorted(_SUBMODULES)]
+__all__ = ["setup", "lesson", "__version__", *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str) -> Any:

@@ -21,6 +21,7 @@ import torch
 PROFILE_VARIABLE = "LECTUREKIT_PROFILE"
 DATA_VARIABLE = "LECTUREKIT_DATA"
 CACHE_VARIABLE = "LECTUREKIT_CACHE"
+SEED_VARIABLE = "LECTUREKIT_SEED"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,22 @@ def profile(name: str | None = None) -> Profile:
             f"choose one of {', '.join(PROFILES)}"
         )
     return PROFILES[chosen]
+
+
+def default_seed() -> int:
+    """The course-wide seed: ``$LECTUREKIT_SEED`` (an integer), else 0.
+
+    ``lk.setup()`` and ``lk.train.fit`` use it when no seed is passed, so every experiment can be
+    re-run at another seed (``LECTUREKIT_SEED=1 python -m lecturekit execute ...``) to check that
+    its lesson does not hang on one lucky seed.
+    """
+    text = os.environ.get(SEED_VARIABLE, "").strip()
+    if not text:
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{SEED_VARIABLE} must be an integer such as 0, 1 or 2, got {text!r}") from None
 
 
 def seed_everything(seed: int = 0) -> int:
@@ -151,12 +168,14 @@ def describe(dev: torch.device, prof: Profile) -> str:
     )
 
 
-def setup(seed: int = 0, profile_name: str | None = None, quiet: bool = False) -> tuple[torch.device, Profile]:
+def setup(seed: int | None = None, profile_name: str | None = None,
+          quiet: bool = False) -> tuple[torch.device, Profile]:
     """Seed everything, pick device and profile, configure matplotlib, print one line.
 
-    Returns ``(device, profile)`` so a notebook can write ``DEVICE, P = lk.setup()``.
+    ``seed`` defaults to :func:`default_seed` (``$LECTUREKIT_SEED``, else 0). Returns
+    ``(device, profile)`` so a notebook can write ``DEVICE, P = lk.setup()``.
     """
-    seed_everything(seed)
+    seed_everything(default_seed() if seed is None else seed)
     dev, prof = device(), profile(profile_name)
     configure_matplotlib()
     if not quiet:

@@ -198,7 +198,7 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
         label_smoothing: float = 0.0, clip_grad: float | None = None, augment: bool = False,
         amp: bool | str = "auto", channels_last: bool = False,
         device: torch.device | str | None = None, checkpoint: str | Path | None = None,
-        time_budget: float | None = None, seed: int = 0, live_plot: bool | str = "auto",
+        time_budget: float | None = None, seed: int | None = None, live_plot: bool | str = "auto",
         progress: bool | None = None, log_every: int = 20,
         on_epoch_end: Callable[[int, History], None] | None = None) -> History:
     """Train a classifier with cross-entropy and return its :class:`History`.
@@ -210,7 +210,10 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
     resumed from. ``time_budget`` (seconds) stops training after the step that exceeds it.
     The progress bar is on unless ``progress=False`` or ``$LECTUREKIT_NO_PROGRESS`` is set
     (as it is when notebooks are executed for committing, so they store no stale bars).
+    ``seed`` defaults to ``$LECTUREKIT_SEED`` (else 0), so a whole notebook re-runs at another seed.
     """
+    if seed is None:
+        seed = env.default_seed()
     if progress is None:
         progress = not os.environ.get("LECTUREKIT_NO_PROGRESS")
     if epochs <= 0:
@@ -433,7 +436,7 @@ def add_command(commands) -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default=None)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=None, help="default: $LECTUREKIT_SEED, else 0")
     parser.set_defaults(run=run_command)
 
 
