@@ -90,3 +90,60 @@ class TestNotebook:
             assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") >= 1
             assert f'lk.exercises.check("{meta["exercise"]}"' in text.split("### END SOLUTION")[-1]
         assert any(c["metadata"]["lecturekit"].get("manual") for c in exercises)
+
+
+# --------------------------------------------------------------------------- checked outputs
+# A cell marked NBVAL_CHECK_OUTPUT must print the same text on any CPU, BLAS and thread count.
+# It may print integers, shapes, strings and booleans; a decimal number only when the cell says
+# why its rounding cannot flip, in a comment "# exact: ..." (e.g. published figures, ratios of
+# integers) or "# margin: ..." (e.g. "the value is 0.1150 +- 1e-7, printed to 4 decimals").
+E_NOTATION = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?[eE][-+]?\d+\b")
+DECIMAL = re.compile(r"(?<![\w.])[-+]?\d+\.\d+(?![\d.])")
+DEFAULT_TOLERANCE = re.compile(r"\b(?:allclose|isclose)\((?![^)]*atol)[^)]*\)")
+
+
+def checked_cells(path):
+    return [c for c in load(path)["cells"]
+            if c["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" in source(c)]
+
+
+def printed(cell):
+    parts = []
+    for output in cell["outputs"]:
+        if "text" in output:
+            parts.append("".join(output["text"]))
+        elif "text/plain" in output.get("data", {}):
+            parts.append("".join(output["data"]["text/plain"]))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_checked_cells_print_nothing_that_rounding_can_flip(path):
+    problems = []
+    for cell in checked_cells(path):
+        text, code = printed(cell), source(cell)
+        first = code.strip().split("\n")[1][:60] if "\n" in code.strip() else code[:60]
+        if E_NOTATION.search(text):
+            problems.append(f"{first!r} prints {E_NOTATION.search(text).group()} in e-notation")
+        elif DECIMAL.search(text) and not re.search(r"#\s*(exact|margin):", code):
+            problems.append(f"{first!r} prints {DECIMAL.search(text).group()} without an "
+                            "'# exact: ...' or '# margin: ...' comment saying why it cannot flip")
+        if DEFAULT_TOLERANCE.search(code):
+            problems.append(f"{first!r} uses {DEFAULT_TOLERANCE.search(code).group()} without an "
+                            "explicit atol")
+    assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- lessons
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_lessons_hold(path):
+    """A committed class-profile output says 'Lesson holds', unless the cell is tagged
+    'paper-scale-beside' (the notebook shows the paper-scale evidence next to it)."""
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        tags = cell["metadata"].get("tags", [])
+        text = printed(cell)
+        if "Lesson NOT shown" in text and "paper-scale-beside" not in tags:
+            line = next(x for x in text.split("\n") if "Lesson NOT shown" in x)
+            pytest.fail(f"committed output says: {line}")
