@@ -17,13 +17,33 @@ def test_profile_from_environment(monkeypatch):
 
 def test_default_profile_follows_the_device(monkeypatch):
     monkeypatch.delenv("LECTUREKIT_PROFILE", raising=False)
-    expected = "full" if torch.cuda.is_available() else "class"
+    expected = "gpu" if torch.cuda.is_available() else "class"
     assert env.profile().name == expected
+
+
+def test_cuda_default_is_the_gpu_profile_and_full_is_opt_in(monkeypatch):
+    monkeypatch.delenv("LECTUREKIT_PROFILE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert env.profile().name == "gpu"
+    monkeypatch.setenv("LECTUREKIT_PROFILE", "full")
+    assert env.profile().name == "full"
+
+
+def test_cpu_default_is_the_class_profile(monkeypatch):
+    monkeypatch.delenv("LECTUREKIT_PROFILE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert env.profile().name == "class"
+
+
+def test_gpu_profile_uses_whole_data_sets():
+    gpu = env.PROFILES["gpu"]
+    assert gpu.train_limit is None and gpu.test_limit is None
+    assert "T4" in gpu.description and "LECTUREKIT_PROFILE=full" in gpu.description
 
 
 def test_unknown_profile_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("LECTUREKIT_PROFILE", "huge")
-    with pytest.raises(ValueError, match="smoke, class, full"):
+    with pytest.raises(ValueError, match="smoke, class, gpu, full"):
         env.profile()
 
 
@@ -31,6 +51,27 @@ def test_profile_choose():
     assert env.PROFILES["smoke"].choose(1, 3, 30) == 1
     assert env.PROFILES["class"].choose(1, 3, 30) == 3
     assert env.PROFILES["full"].choose(smoke=1, class_=3, full=30) == 30
+
+
+def test_choose_takes_a_gpu_value():
+    assert env.PROFILES["gpu"].choose(1, 3, 60, gpu=8) == 8
+    assert env.PROFILES["gpu"].choose(1, 3, 60, 8) == 8
+    assert env.PROFILES["full"].choose(1, 3, 60, gpu=8) == 60
+    assert env.PROFILES["class"].choose(1, 3, 60, gpu=8) == 3
+
+
+def test_choose_without_a_gpu_value_falls_back_to_full():
+    assert env.PROFILES["gpu"].choose(1, 3, 30) == 30
+    assert env.PROFILES["gpu"].choose(1000, 2500, None) is None      # whole data set
+
+
+def test_choose_accepts_none_as_the_gpu_value():
+    assert env.PROFILES["gpu"].choose(1000, 2500, 50_000, gpu=None) is None
+
+
+def test_setup_line_names_the_gpu_profile(capsys):
+    lk.setup(seed=0, profile_name="gpu")
+    assert "profile gpu" in capsys.readouterr().out
 
 
 def test_device_is_a_torch_device():
