@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from pathlib import Path
+
+from .kernels import execute_notebook
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -30,19 +31,6 @@ def run_env(_args: argparse.Namespace) -> int:
 
     setup()
     return 0
-
-
-def execute_notebook(path: Path, timeout: int = 1800) -> float:
-    """Run every cell of a notebook in a fresh kernel, in its own folder, and save it."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    nbformat.write(notebook, path)
-    return time.perf_counter() - start
 
 
 def run_execute(args: argparse.Namespace) -> int:
