@@ -27,6 +27,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from . import _validate as check
 from . import env
 
 # --------------------------------------------------------------------------- the data sets
@@ -70,10 +71,8 @@ def names() -> list[str]:
 
 
 def spec(name: str) -> Spec:
-    key = name.lower().replace("-", "_")
-    if key not in SPECS:
-        raise ValueError(f"unknown data set {name!r}; valid names: {', '.join(SPECS)}")
-    return SPECS[key]
+    key = name.lower().replace("-", "_") if isinstance(name, str) else name
+    return SPECS[check.choice(key, SPECS, "name", "data set")]
 
 
 class ImageDataset(torch.utils.data.Dataset):
@@ -145,6 +144,12 @@ def load(name: str, train: bool = True, limit: int | None = ..., image_size: int
     larger square, e.g. MNIST's 28x28 to LeNet-5's 32x32.
     """
     info = spec(name)
+    train, download = check.flag(train, "train"), check.flag(download, "download")
+    if limit is not ... and limit is not None:
+        check.integer(limit, "limit", 1)
+    if image_size is not None:
+        check.integer(image_size, "image_size", 1)
+    seed = check.integer(seed, "seed")
     if limit is ...:
         prof = env.profile()
         limit = prof.train_limit if train else prof.test_limit
@@ -170,8 +175,10 @@ def _describe(data: ImageDataset) -> str:
 def pad_to(data: ImageDataset, image_size: int) -> ImageDataset:
     """Zero-pad images symmetrically to ``image_size`` x ``image_size``."""
     _, h, w = data.shape
+    check.integer(image_size, "image_size", 1)
     if image_size < max(h, w):
-        raise ValueError(f"image_size={image_size} is smaller than the images ({h}x{w})")
+        raise ValueError(f"image_size={image_size} is smaller than the images ({h}x{w}); "
+                         f"use at least {max(h, w)}, or None to keep them as they are")
     top, left = (image_size - h) // 2, (image_size - w) // 2
     images = F.pad(data.images, (left, image_size - w - left, top, image_size - h - top))
     return ImageDataset(images, data.labels, data.classes, data.name, data.train, data.source,
@@ -406,10 +413,11 @@ class Loader:
                  augment: bool = False, pad: int = 4, flip: bool = True,
                  device: torch.device | str | None = None, drop_last: bool = False,
                  channels_last: bool = False, seed: int = 0) -> None:
-        if batch_size <= 0:
-            raise ValueError(f"batch_size must be positive, got {batch_size}")
+        check.instance(data, ImageDataset, "data", "an ImageDataset from lk.data.load")
+        batch_size, pad = check.integer(batch_size, "batch_size", 1), check.integer(pad, "pad", 0)
+        seed = check.integer(seed, "seed")
         self.data = data
-        self.device = torch.device(device) if device is not None else env.device()
+        self.device = check.device(device) if device is not None else env.device()
         self.images = data.images.to(self.device)
         self.labels = data.labels.to(self.device)
         self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last

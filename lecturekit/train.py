@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import _validate as check
 from . import env
 from .data import ImageDataset, Loader
 
@@ -75,11 +76,49 @@ class Evaluation(NamedTuple):
 
 
 # --------------------------------------------------------------------------- evaluation
-def _batches(data: Any, batch_size: int, device: torch.device, channels_last: bool = False,
-             **loader_kwargs) -> Iterable:
+def _batches(data: Any, argument: str, batch_size: int, device: torch.device,
+             channels_last: bool = False, **loader_kwargs) -> Iterable:
     if isinstance(data, ImageDataset):
         return Loader(data, batch_size, device=device, channels_last=channels_last, **loader_kwargs)
+    _check_data(data, argument)
     return data
+
+
+def _check_data(data: Any, argument: str) -> None:
+    if isinstance(data, ImageDataset):
+        return
+    tensors = isinstance(data, (tuple, list)) and any(isinstance(t, torch.Tensor) for t in data)
+    if isinstance(data, torch.Tensor) or tensors or not isinstance(data, Iterable):
+        raise TypeError(f"{argument} must be an ImageDataset from lk.data.load, a Loader or an "
+                        f"iterable of (images, labels) batches such as a DataLoader (wrap "
+                        f"tensors in a TensorDataset), got {check._got(data)}")
+
+
+def _first_forward(model: nn.Module, x: torch.Tensor, y: torch.Tensor, argument: str):
+    """``model(x)`` on the first batch, turning a mismatch of model and data into one sentence
+    (later batches call the model directly: the checks cost one forward's bookkeeping)."""
+    try:
+        out = model(x)
+    except torch.OutOfMemoryError:
+        raise
+    except RuntimeError as error:
+        raise ValueError(f"the model cannot take {argument}'s images of shape "
+                         f"{tuple(x.shape[1:])} ({check.first_line(error)}); load the data "
+                         f"with a matching image_size, or build the model for this input "
+                         f"(in_channels, num_classes)") from None
+    if not isinstance(out, torch.Tensor) or out.dim() != 2 or len(out) != len(x):
+        got = f"shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type(out).__name__
+        raise ValueError(f"the model must return class scores of shape (N, classes) = "
+                         f"({len(x)}, classes) for a batch of {argument}, got {got}")
+    if y.dtype != torch.long or y.dim() != 1 or len(y) != len(x):
+        raise ValueError(f"{argument}'s labels must be class indices, an int64 tensor of shape "
+                         f"({len(x)},), got {y.dtype} of shape {tuple(y.shape)}")
+    low, high = int(y.min()), int(y.max())  # one look at the labels, on the first batch only
+    if low < 0 or high >= out.shape[1]:
+        raise ValueError(f"{argument} has class label {high if high >= 0 else low} but the "
+                         f"model scores {out.shape[1]} classes; build it with "
+                         f"num_classes={max(high + 1, 1)} or more")
+    return out
 
 
 def _autocast(device: torch.device, amp: str | None):
@@ -93,14 +132,16 @@ def evaluate(model: nn.Module, data: Any, batch_size: int = 1000,
              device: torch.device | str | None = None,
              loss_fn: Callable | None = None, channels_last: bool = False) -> Evaluation:
     """Accuracy (0..1) and mean cross-entropy of ``model`` on a data set or loader."""
-    device = torch.device(device) if device is not None else _model_device(model)
+    check.instance(model, nn.Module, "model", "a torch.nn.Module")
+    batch_size = check.integer(batch_size, "batch_size", 1)
+    device = check.device(device) if device is not None else _model_device(model)
     loss_fn = loss_fn or F.cross_entropy
     was_training = model.training
     model.eval()
     total, correct, loss_sum = 0, torch.zeros((), device=device), torch.zeros((), device=device)
-    for x, y in _batches(data, batch_size, device, channels_last):
+    for x, y in _batches(data, "data", batch_size, device, channels_last):
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-        out = model(x)
+        out = model(x) if total else _first_forward(model, x, y, "data")
         loss_sum += loss_fn(out.float(), y, reduction="sum")
         correct += (out.argmax(1) == y).sum()
         total += len(y)
@@ -114,11 +155,13 @@ def evaluate(model: nn.Module, data: Any, batch_size: int = 1000,
 def predict(model: nn.Module, data: Any, batch_size: int = 1000,
             device: torch.device | str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Predicted classes and true labels (on the CPU) for a whole data set."""
-    device = torch.device(device) if device is not None else _model_device(model)
+    check.instance(model, nn.Module, "model", "a torch.nn.Module")
+    batch_size = check.integer(batch_size, "batch_size", 1)
+    device = check.device(device) if device is not None else _model_device(model)
     was_training = model.training
     model.eval()
     predictions, labels = [], []
-    for x, y in _batches(data, batch_size, device):
+    for x, y in _batches(data, "data", batch_size, device):
         predictions.append(model(x.to(device)).argmax(1).cpu())
         labels.append(y.cpu())
     model.train(was_training)
@@ -134,14 +177,13 @@ def _model_device(model: nn.Module) -> torch.device:
 def make_optimizer(model: nn.Module, name: str, lr: float, momentum: float = 0.9,
                    weight_decay: float = 0.0) -> torch.optim.Optimizer:
     """SGD with (Nesterov-free) momentum, Adam or AdamW."""
+    check.choice(name, OPTIMIZERS, "optimizer", "optimizer")
     if name == "sgd":
         return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum,
                                weight_decay=weight_decay)
     if name == "adam":
         return torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    if name == "adamw":
-        return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)  # "adamw"
 
 
 def make_schedule(optimizer: torch.optim.Optimizer, name: str | None, lr: float,
@@ -150,7 +192,7 @@ def make_schedule(optimizer: torch.optim.Optimizer, name: str | None, lr: float,
     """A learning-rate schedule stepped after every batch. ``step`` multiplies by ``gamma``
     every ``step_epochs`` epochs, ``multistep`` at the given epochs."""
     sched = torch.optim.lr_scheduler
-    name = name or "constant"
+    name = check.choice(name or "constant", SCHEDULES, "schedule", "learning-rate schedule")
     if name == "constant":
         return sched.LambdaLR(optimizer, lambda _: 1.0)
     if name == "step":
@@ -158,13 +200,12 @@ def make_schedule(optimizer: torch.optim.Optimizer, name: str | None, lr: float,
         return sched.StepLR(optimizer, step_size=every, gamma=gamma)
     if name == "multistep":
         if not milestones:
-            raise ValueError("schedule='multistep' needs milestones=[epoch, ...]")
+            raise ValueError("schedule='multistep' needs milestones=[epoch, ...], the epochs "
+                             "after which the learning rate is multiplied by gamma")
         return sched.MultiStepLR(optimizer, [m * steps_per_epoch for m in milestones], gamma)
     if name == "cosine":
         return sched.CosineAnnealingLR(optimizer, T_max=total_steps)
-    if name == "onecycle":
-        return sched.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps)
-    raise ValueError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
+    return sched.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps)  # "onecycle"
 
 
 def _amp_mode(amp: bool | str, device: torch.device) -> str | None:
@@ -216,20 +257,45 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
         seed = env.default_seed()
     if progress is None:
         progress = not os.environ.get("LECTUREKIT_NO_PROGRESS")
-    if epochs <= 0:
-        raise ValueError(f"epochs must be positive, got {epochs}")
-    if not 0.0 <= label_smoothing < 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing}")
-    optimizer = optimizer.lower()
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-    device = torch.device(device) if device is not None else env.device()
+    # every argument checked before any work, each failure one sentence (see _validate.py)
+    check.instance(model, nn.Module, "model", "a torch.nn.Module")
+    check.integer(epochs, "epochs", 1)
+    check.integer(batch_size, "batch_size", 1)
+    optimizer = check.choice(optimizer.lower() if isinstance(optimizer, str) else optimizer,
+                             OPTIMIZERS, "optimizer", "optimizer")
+    check.number(lr, "lr", 0, low_open=True)
+    check.number(momentum, "momentum", 0, 1)
+    check.number(weight_decay, "weight_decay", 0)
+    if schedule is not None:
+        check.choice(schedule, SCHEDULES, "schedule", "learning-rate schedule")
+    check.integer(step_epochs, "step_epochs", 1, none_ok=True)
+    for milestone in milestones or []:
+        check.integer(milestone, "each of milestones", 1)
+    check.number(gamma, "gamma", 0, low_open=True)
+    check.number(label_smoothing, "label_smoothing", 0, 1, high_open=True)
+    check.number(clip_grad, "clip_grad", 0, low_open=True, none_ok=True)
+    if isinstance(amp, str):
+        check.choice(amp, ("auto", "bf16", "fp16"), "amp", "mixed-precision mode")
+    elif amp is not None:
+        check.flag(amp, "amp")
+    check.number(time_budget, "time_budget", 0, none_ok=True)
+    check.integer(seed, "seed")
+    check.integer(log_every, "log_every", 1)
+    if on_epoch_end is not None and not callable(on_epoch_end):
+        raise TypeError(f"on_epoch_end must be a function (epoch, history) or None, got "
+                        f"{check._got(on_epoch_end)}")
+    device = check.device(device) if device is not None else env.device()
     torch.manual_seed(seed)
     model.to(device)
     if channels_last:
         model.to(memory_format=torch.channels_last)
-    train_batches = _batches(train_data, batch_size, device, channels_last, shuffle=True,
-                             augment=augment, seed=seed)
+    train_batches = _batches(train_data, "train_data", batch_size, device, channels_last,
+                             shuffle=True, augment=augment, seed=seed)
+    if test_data is not None:
+        _check_data(test_data, "test_data")
+    if not hasattr(train_batches, "__len__"):
+        raise TypeError(f"train_data must have a length (a DataLoader or a list of batches, "
+                        f"not a generator), got {check._got(train_data)}")
     steps_per_epoch = len(train_batches)
     opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
     sched = make_schedule(opt, schedule, lr, epochs * steps_per_epoch, steps_per_epoch,
@@ -256,7 +322,7 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
             for i, (x, y) in enumerate(train_batches):
                 x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
                 with _autocast(device, amp_mode):
-                    out = model(x)
+                    out = model(x) if i else _first_forward(model, x, y, "train_data")
                     loss = F.cross_entropy(out.float(), y, label_smoothing=label_smoothing)
                 opt.zero_grad(set_to_none=True)
                 scaler.scale(loss).backward()

@@ -7,11 +7,14 @@ Every builder accepts ``num_classes`` and ``in_channels``.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from torch import nn
+
+from .. import _validate as check
 
 
 @dataclass(frozen=True)
@@ -50,18 +53,33 @@ def register(name: str, *, family: str, paper: str, input_shape: tuple[int, int,
 
 def list_models(family: str | None = None) -> list[str]:
     """Registered model names (of one family, if given), in registration order."""
+    if family is not None:
+        families = dict.fromkeys(e.family for e in _REGISTRY.values())
+        check.choice(family, families, "family", "model family")
     return [n for n, e in _REGISTRY.items() if family is None or e.family == family]
 
 
 def entry(name: str) -> ModelEntry:
-    if name not in _REGISTRY:
-        raise ValueError(f"unknown model {name!r}; available: {', '.join(_REGISTRY)}")
-    return _REGISTRY[name]
+    """The registry's record of model ``name``: builder, family, paper, input shape, recipe."""
+    return _REGISTRY[check.choice(name, _REGISTRY, "name", "model",
+                                  see=f"lk.models.list_models() for all {len(_REGISTRY)}")]
 
 
 def create(name: str, **kwargs: Any) -> nn.Module:
     """Build the model registered as ``name``; keyword arguments go to its builder."""
-    return entry(name).builder(**kwargs)
+    builder = entry(name).builder
+    accepted = [p.name for p in inspect.signature(builder).parameters.values()
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    for key in kwargs:
+        if key not in accepted:
+            matches = check.closest(key, accepted)
+            near = f" (closest: {', '.join(matches)})" if matches else ""
+            raise TypeError(f"{name} has no argument {key!r}{near}; it takes "
+                            f"{', '.join(accepted)}")
+    for key in ("num_classes", "in_channels"):
+        if key in kwargs:
+            check.integer(kwargs[key], key, 1)
+    return builder(**kwargs)
 
 
 # Each module registers its family; the order is the order of list_models().
