@@ -10,48 +10,48 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from .. import _validate as check
+
 IntPair = int | tuple[int, int]
 
 
-def _pair(value: IntPair, name: str) -> tuple[int, int]:
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, int) for v in pair):
-        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
-    return pair
-
-
-def _check(x: torch.Tensor, weight: torch.Tensor, stride, padding, dilation, groups):
-    """Validate like F.conv2d and return normalized (stride, padding, dilation) pairs."""
-    if x.dim() != 4 or weight.dim() != 4:
-        raise ValueError(f"expected input (N, C, H, W) and weight (O, C/groups, kH, kW), got "
-                         f"{tuple(x.shape)} and {tuple(weight.shape)}")
-    if groups <= 0 or x.shape[1] % groups or weight.shape[0] % groups:
+def _check(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, stride, padding,
+           dilation, groups):
+    """Validate like F.conv2d, in one sentence per mistake, and return normalized
+    (stride, padding, dilation) pairs."""
+    check.tensor(x, "x", 4, "(N, C, H, W)")
+    check.tensor(weight, "weight", 4, "(out_channels, in_channels/groups, kH, kW)")
+    groups = check.integer(groups, "groups", 1)
+    if x.shape[1] % groups or weight.shape[0] % groups:
         raise ValueError(f"groups={groups} must divide the {x.shape[1]} input and "
                          f"{weight.shape[0]} output channels")
     if x.shape[1] // groups != weight.shape[1]:
         raise ValueError(f"weight expects {weight.shape[1] * groups} input channels "
-                         f"(with groups={groups}), the input has {x.shape[1]}")
-    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
-    if min(stride) <= 0 or min(dilation) <= 0:
-        raise ValueError(f"stride and dilation must be positive, got {stride} and {dilation}")
+                         f"(with groups={groups}), the input x has {x.shape[1]}: weight must "
+                         f"have shape ({weight.shape[0]}, {x.shape[1] // groups}, kH, kW)")
+    check.vector(bias, "bias", weight.shape[0], "output channel")
+    if x.dtype != weight.dtype:
+        raise TypeError(f"x and weight must have the same dtype, got {x.dtype} and "
+                        f"{weight.dtype}")
+    stride, dilation = check.pair(stride, "stride", 1), check.pair(dilation, "dilation", 1)
     kernel = weight.shape[-2:]
-    if padding == "valid":
-        padding = (0, 0)
-    elif padding == "same":
-        if stride != (1, 1):
-            raise ValueError("padding='same' needs stride 1, as in torch")
-        totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
-        padding = tuple((t // 2, t - t // 2) for t in totals)  # (before, after) per axis
-        return stride, padding, dilation
-    padding = _pair(padding, "padding")
-    if min(padding) < 0:
-        raise ValueError(f"padding must not be negative, got {padding}")
-    padding = tuple((p, p) for p in padding)
-    for axis, (size, k, d, (before, after)) in enumerate(zip(x.shape[-2:], kernel, dilation,
-                                                             padding)):
+    if isinstance(padding, str):
+        if check.choice(padding, ("same", "valid"), "padding", "padding mode") == "valid":
+            padding = 0
+        else:
+            if stride != (1, 1):
+                raise ValueError(f"padding='same' needs stride=1, as in torch, got "
+                                 f"stride={stride}; pass padding as a number instead")
+            totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+            padding = tuple((t // 2, t - t // 2) for t in totals)  # (before, after) per axis
+            return stride, padding, dilation
+    padding = tuple((p, p) for p in check.pair(padding, "padding", 0))
+    for axis, size, k, d, (before, after) in zip(("height", "width"), x.shape[-2:], kernel,
+                                                 dilation, padding):
         if d * (k - 1) + 1 > size + before + after:
-            raise ValueError(f"kernel {tuple(kernel)} with dilation {dilation} is larger than "
-                             f"the padded input along axis {axis} ({size + before + after})")
+            raise ValueError(f"weight's kernel {tuple(kernel)} with dilation {dilation} is "
+                             f"larger than the padded input x along its {axis} "
+                             f"({size + before + after}); use a smaller kernel or more padding")
     return stride, padding, dilation
 
 
@@ -76,7 +76,7 @@ def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
     The work is done ``images_per_chunk`` images at a time so that the unfolded copy,
     ``kH*kW`` times larger than the input, stays in the CPU's cache. Differentiable by autograd.
     """
-    stride, padding, dilation = _check(x, weight, stride, padding, dilation, groups)
+    stride, padding, dilation = _check(x, weight, bias, stride, padding, dilation, groups)
     x = _pad(x, padding).permute(0, 2, 3, 1)                    # (N, H, W, C), a view
     out_channels, channels_per_group, kh, kw = weight.shape
     (sh, sw), (dh, dw) = stride, dilation
@@ -104,7 +104,7 @@ def conv2d_naive(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | Non
                  groups: int = 1) -> torch.Tensor:
     """The definition as explicit loops: for every image, output channel and position,
     multiply the kernel with the window under it and add up. Slow; for teaching only."""
-    stride, padding, dilation = _check(x, weight, stride, padding, dilation, groups)
+    stride, padding, dilation = _check(x, weight, bias, stride, padding, dilation, groups)
     x = _pad(x, padding)
     out_channels, channels_per_group, kh, kw = weight.shape
     (sh, sw), (dh, dw) = stride, dilation

@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..analysis import Size2d, _pair, conv_output_size
+from .. import _validate as check
+from ..analysis import Size2d, conv_output_size
 
 
 class LocallyConnected2d(nn.Module):
@@ -25,11 +26,12 @@ class LocallyConnected2d(nn.Module):
                  kernel_size: Size2d, stride: Size2d = 1, padding: Size2d = 0,
                  bias: bool = True) -> None:
         super().__init__()
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.input_size = _pair(input_size, "input_size")
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.stride = _pair(stride, "stride")
-        self.padding = _pair(padding, "padding")
+        self.in_channels = check.integer(in_channels, "in_channels", 1)
+        self.out_channels = check.integer(out_channels, "out_channels", 1)
+        self.input_size = check.pair(input_size, "input_size", 1)
+        self.kernel_size = check.pair(kernel_size, "kernel_size", 1)
+        self.stride = check.pair(stride, "stride", 1)
+        self.padding = check.pair(padding, "padding", 0)
         self.output_size = tuple(
             conv_output_size(n, k, s, p)
             for n, k, s, p in zip(self.input_size, self.kernel_size, self.stride, self.padding)
@@ -48,9 +50,13 @@ class LocallyConnected2d(nn.Module):
             nn.init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if tuple(x.shape[-2:]) != self.input_size:
-            raise ValueError(f"LocallyConnected2d was built for {self.input_size[0]}x"
-                             f"{self.input_size[1]} inputs, got {tuple(x.shape[-2:])}")
+        check.tensor(x, "x", 4, f"(N, {self.in_channels}, {self.input_size[0]}, "
+                     f"{self.input_size[1]})")
+        if x.shape[1] != self.in_channels or tuple(x.shape[-2:]) != self.input_size:
+            raise ValueError(f"LocallyConnected2d was built for {self.in_channels}-channel "
+                             f"{self.input_size[0]}x{self.input_size[1]} inputs, so x must have "
+                             f"shape (N, {self.in_channels}, {self.input_size[0]}, "
+                             f"{self.input_size[1]}), got {tuple(x.shape)}")
         patches = F.unfold(x, self.kernel_size, padding=self.padding, stride=self.stride)
         # patches: (batch, fan_in, positions); weight: (positions, out, fan_in)
         out = torch.einsum("bfp,pof->bop", patches, self.weight)

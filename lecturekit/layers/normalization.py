@@ -12,11 +12,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .. import _validate as check
+
 
 def _reduce_dims(x: torch.Tensor) -> list[int]:
     """Every dimension but the channels: (N,) for (N, C), (N, H, W) for (N, C, H, W)."""
+    check.tensor(x, "x", None, "(N, C) or (N, C, ...)")
     if x.dim() < 2:
-        raise ValueError(f"expected input of shape (N, C) or (N, C, ...), got {tuple(x.shape)}")
+        raise ValueError(f"x must have shape (N, C) or (N, C, ...), got {tuple(x.shape)}")
     return [0] + list(range(2, x.dim()))
 
 
@@ -31,6 +34,12 @@ def batch_norm(x: torch.Tensor, running_mean: torch.Tensor | None, running_var: 
     """Normalize every channel of ``x`` to zero mean and unit variance, then scale by
     ``weight`` (gamma) and shift by ``bias`` (beta)."""
     dims = _reduce_dims(x)
+    for name, vector in (("running_mean", running_mean), ("running_var", running_var),
+                         ("weight", weight), ("bias", bias)):
+        check.vector(vector, name, x.shape[1], "channel of x")
+    training = check.flag(training, "training")
+    check.number(momentum, "momentum", 0, 1)
+    check.number(eps, "eps", 0, low_open=True)
     if training:
         count = x.numel() // x.shape[1]
         if count < 2:
@@ -61,6 +70,9 @@ class BatchNorm(nn.Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
         super().__init__()
+        check.integer(num_features, "num_features", 1)
+        check.number(eps, "eps", 0, low_open=True)
+        check.number(momentum, "momentum", 0, 1)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.weight = nn.Parameter(torch.ones(num_features))
         self.bias = nn.Parameter(torch.zeros(num_features))
@@ -68,8 +80,10 @@ class BatchNorm(nn.Module):
         self.register_buffer("running_var", torch.ones(num_features))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.shape[1] != self.num_features:
-            raise ValueError(f"expected {self.num_features} channels, got {x.shape[1]}")
+        check.tensor(x, "x", None, f"(N, {self.num_features}, ...)")
+        if x.dim() < 2 or x.shape[1] != self.num_features:
+            raise ValueError(f"x must have shape (N, {self.num_features}, ...) for {self}: "
+                             f"expected {self.num_features} channels, got shape {tuple(x.shape)}")
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                           self.training, self.momentum, self.eps)
 
@@ -83,6 +97,10 @@ def fold_batch_norm(conv: nn.Conv2d, bn: nn.Module) -> nn.Conv2d:
     BN at inference is an affine map per channel, y = gamma * (z - mean) / sqrt(var + eps) + beta,
     so it folds into the convolution's weights and bias: W' = W * s, b' = (b - mean) * s + beta
     with s = gamma / sqrt(var + eps). One layer less to run at inference."""
+    check.instance(conv, nn.Conv2d, "conv", "an nn.Conv2d")
+    if not isinstance(getattr(bn, "running_mean", None), torch.Tensor):
+        raise TypeError(f"bn must be a batch-norm layer with running statistics (nn.BatchNorm2d "
+                        f"or lk.layers.BatchNorm), got {check._got(bn)}")
     if conv.out_channels != bn.running_mean.numel():
         raise ValueError(f"the convolution has {conv.out_channels} output channels, the batch "
                          f"norm {bn.running_mean.numel()}")

@@ -9,24 +9,23 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .conv import IntPair, _pair
+from .. import _validate as check
+from .conv import IntPair
 
 
 def _windows(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair,
              fill: float) -> torch.Tensor:
     """(N, C, oH, oW, kH*kW): every pooling window, after padding with ``fill``."""
-    if x.dim() != 4:
-        raise ValueError(f"expected input (N, C, H, W), got shape {tuple(x.shape)}")
-    (kh, kw) = _pair(kernel_size, "kernel_size")
-    (sh, sw) = _pair(stride if stride is not None else kernel_size, "stride")
-    (ph, pw) = _pair(padding, "padding")
-    if min(kh, kw, sh, sw) <= 0:
-        raise ValueError("kernel_size and stride must be positive")
-    if ph > kh // 2 or pw > kw // 2 or min(ph, pw) < 0:
-        raise ValueError(f"padding {padding} must be between 0 and half the kernel size, as in torch")
+    check.tensor(x, "x", 4, "(N, C, H, W)")
+    (kh, kw) = check.pair(kernel_size, "kernel_size", 1)
+    (sh, sw) = check.pair(stride if stride is not None else kernel_size, "stride", 1)
+    (ph, pw) = check.pair(padding, "padding", 0)
+    if ph > kh // 2 or pw > kw // 2:
+        raise ValueError(f"padding={padding!r} must be between 0 and half the kernel size "
+                         f"({kh // 2}, {kw // 2}), as in torch")
     if kh > x.shape[2] + 2 * ph or kw > x.shape[3] + 2 * pw:
-        raise ValueError(f"kernel_size {kernel_size} is larger than the padded input "
-                         f"{tuple(x.shape[2:])}")
+        raise ValueError(f"kernel_size={kernel_size!r} is larger than the padded input x "
+                         f"({x.shape[2] + 2 * ph}x{x.shape[3] + 2 * pw}); use at most that")
     if ph or pw:
         x = F.pad(x, (pw, pw, ph, ph), value=fill)
     windows = x.unfold(2, kh, sh).unfold(3, kw, sw)
