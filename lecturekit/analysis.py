@@ -16,30 +16,9 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from . import _validate as check
+
 Size2d = int | tuple[int, int]
-
-
-# --------------------------------------------------------------------------- validation
-def _pair(value: Size2d, name: str) -> tuple[int, int]:
-    if isinstance(value, int):
-        return value, value
-    if isinstance(value, Sequence) and len(value) == 2 and all(isinstance(v, int) for v in value):
-        return int(value[0]), int(value[1])
-    raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
-
-
-def _positive(value: Size2d, name: str) -> tuple[int, int]:
-    pair = _pair(value, name)
-    if min(pair) <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return pair
-
-
-def _non_negative(value: Size2d, name: str) -> tuple[int, int]:
-    pair = _pair(value, name)
-    if min(pair) < 0:
-        raise ValueError(f"{name} must not be negative, got {value!r}")
-    return pair
 
 
 # --------------------------------------------------------------------------- output sizes
@@ -52,10 +31,8 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     """
     for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride),
                         ("dilation", dilation)):
-        if not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not isinstance(padding, int) or padding < 0:
-        raise ValueError(f"padding must be a non-negative integer, got {padding!r}")
+        check.integer(value, name, 1)
+    check.integer(padding, "padding", 0)
     span = dilation * (kernel_size - 1) + 1
     padded = size + 2 * padding
     if span > padded:
@@ -71,11 +48,9 @@ def fully_connected_params(image_size: Size2d, hidden_units: int, channels: int 
                            bias: bool = False) -> int:
     """Parameters of a fully connected layer from an image to ``hidden_units`` units:
     every unit has one weight per input pixel (and channel)."""
-    height, width = _positive(image_size, "image_size")
-    if hidden_units <= 0:
-        raise ValueError(f"hidden_units must be positive, got {hidden_units!r}")
-    if channels <= 0:
-        raise ValueError(f"channels must be positive, got {channels!r}")
+    height, width = check.pair(image_size, "image_size", 1)
+    check.integer(hidden_units, "hidden_units", 1)
+    check.integer(channels, "channels", 1)
     return hidden_units * height * width * channels + (hidden_units if bias else 0)
 
 
@@ -88,13 +63,17 @@ def locally_connected_params(image_size: Size2d, kernel_size: Size2d, out_channe
     With ``padding="same"`` and stride 1 there is one hidden unit per pixel, as on the slide:
     a 1000x1000 image with 10x10 filters has 10^6 units of 100 weights, 10^8 parameters.
     """
-    height, width = _positive(image_size, "image_size")
-    k_h, k_w = _positive(kernel_size, "kernel_size")
+    height, width = check.pair(image_size, "image_size", 1)
+    k_h, k_w = check.pair(kernel_size, "kernel_size", 1)
+    check.integer(out_channels, "out_channels", 1)
+    check.integer(in_channels, "in_channels", 1)
+    check.integer(stride, "stride", 1)
+    if isinstance(padding, str):
+        check.choice(padding, ["same"], "padding", "padding (give 'same' or an int)")
     if k_h > height or k_w > width:
-        raise ValueError(f"kernel_size {kernel_size!r} is larger than image_size {image_size!r}")
+        raise ValueError(f"kernel_size={kernel_size!r} is larger than image_size={image_size!r}; "
+                         f"use at most the image size")
     if padding == "same":
-        if stride <= 0:
-            raise ValueError(f"stride must be positive, got {stride!r}")
         out_h, out_w = math.ceil(height / stride), math.ceil(width / stride)
     else:
         out_h = conv_output_size(height, k_h, stride, padding)
@@ -108,18 +87,18 @@ def conv_params(kernel_size: Size2d, out_channels: int, in_channels: int = 1,
     """Parameters of a convolutional layer: ``out_channels`` filters of size
     ``in_channels/groups x kernel``, shared by every position (the image size does not
     appear; pass it only to have it checked against the kernel)."""
-    k_h, k_w = _positive(kernel_size, "kernel_size")
+    k_h, k_w = check.pair(kernel_size, "kernel_size", 1)
     for name, value in (("out_channels", out_channels), ("in_channels", in_channels),
                         ("groups", groups)):
-        if value <= 0:
-            raise ValueError(f"{name} must be positive, got {value!r}")
+        check.integer(value, name, 1)
     if in_channels % groups or out_channels % groups:
         raise ValueError(f"groups={groups} must divide in_channels={in_channels} "
                          f"and out_channels={out_channels}")
     if image_size is not None:
-        height, width = _positive(image_size, "image_size")
+        height, width = check.pair(image_size, "image_size", 1)
         if k_h > height or k_w > width:
-            raise ValueError(f"kernel_size {kernel_size!r} is larger than image_size {image_size!r}")
+            raise ValueError(f"kernel_size={kernel_size!r} is larger than "
+                             f"image_size={image_size!r}; use at most the image size")
     weights = out_channels * (in_channels // groups) * k_h * k_w
     return weights + (out_channels if bias else 0)
 
@@ -127,6 +106,9 @@ def conv_params(kernel_size: Size2d, out_channels: int, in_channels: int = 1,
 def count_parameters(model: nn.Module | Iterable[nn.Parameter], trainable_only: bool = True) -> int:
     """Number of (trainable) parameters of a module (or of an iterable of parameters)."""
     params = model.parameters() if isinstance(model, nn.Module) else model
+    if isinstance(params, torch.Tensor) or not isinstance(params, Iterable):
+        raise TypeError(f"model must be an nn.Module or an iterable of parameters, got "
+                        f"{check._got(model)}")
     return sum(p.numel() for p in params if p.requires_grad or not trainable_only)
 
 
@@ -147,8 +129,12 @@ class ReceptiveField:
 def _window(layer: nn.Module | Sequence[int]) -> tuple[int, int, int] | None:
     """(kernel, stride, dilation) of a layer along the height axis, or None if it has none."""
     if isinstance(layer, Sequence):
-        kernel, stride, *rest = layer
-        return int(kernel), int(stride), int(rest[0]) if rest else 1
+        if len(layer) not in (2, 3):
+            raise ValueError(f"each layer must be a conv or pooling module or a tuple "
+                             f"(kernel_size, stride[, dilation]), got {layer!r}")
+        kernel, stride, *rest = (check.integer(v, "each layer's kernel_size, stride and "
+                                               "dilation", 1) for v in layer)
+        return kernel, stride, rest[0] if rest else 1
     if isinstance(layer, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
         def first(v):
             return v[0] if isinstance(v, tuple) else v
@@ -163,6 +149,9 @@ def receptive_field(layers: Iterable[nn.Module | Sequence[int]]) -> ReceptiveFie
 
     ``r_out = r_in + (dilation*(k-1)) * jump_in`` and ``jump_out = jump_in * stride``.
     """
+    if isinstance(layers, (torch.Tensor, str)) or not isinstance(layers, Iterable):
+        raise TypeError(f"layers must be a list of conv/pooling modules (or an nn.Sequential) "
+                        f"or of (kernel_size, stride[, dilation]) tuples, got {check._got(layers)}")
     size, jump, sizes, jumps = 1, 1, [], []
     for layer in layers:
         window = _window(layer)
@@ -174,7 +163,8 @@ def receptive_field(layers: Iterable[nn.Module | Sequence[int]]) -> ReceptiveFie
         sizes.append(size)
         jumps.append(jump)
     if not sizes:
-        raise ValueError("no convolution or pooling layer in the stack")
+        raise ValueError("layers has no convolution or pooling layer (nn.Conv2d, nn.MaxPool2d, "
+                         "nn.AvgPool2d or a (kernel_size, stride) tuple)")
     return ReceptiveField(sizes, jumps)
 
 
@@ -242,6 +232,30 @@ def _leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
             if name and (not list(m.children()) or any(True for _ in m.parameters(recurse=False)))]
 
 
+def _forward(model: nn.Module, x: torch.Tensor, argument: str):
+    """``model(x)``; an input the model cannot take is one sentence naming ``argument``."""
+    try:
+        return model(x)
+    except torch.OutOfMemoryError:
+        raise
+    except RuntimeError as error:
+        raise ValueError(f"the model cannot run on {argument} of shape {tuple(x.shape)} "
+                         f"({check.first_line(error)}); give the shape it was built for, "
+                         f"batch dimension first, e.g. (1, 3, 32, 32)") from None
+
+
+def _check_model_input(model: nn.Module, input_size: Sequence[int], device) -> torch.device:
+    """The arguments of :func:`summary` and :func:`mult_adds`, checked."""
+    check.instance(model, nn.Module, "model", "an nn.Module")
+    if not isinstance(input_size, Sequence) or isinstance(input_size, str) or not input_size:
+        hint = "; pass x.shape" if isinstance(input_size, torch.Tensor) else ""
+        raise TypeError(f"input_size must be a shape with the batch dimension first, e.g. "
+                        f"(1, 3, 32, 32), got {check._got(input_size)}{hint}")
+    for size in input_size:
+        check.integer(size, "each entry of input_size", 1)
+    return check.device(device)
+
+
 def _counted_forward(model: nn.Module, input_size: Sequence[int],
                     device: str | torch.device) -> FlopCounterMode:
     """One forward pass of zeros in evaluation mode under a FLOP counter."""
@@ -249,7 +263,7 @@ def _counted_forward(model: nn.Module, input_size: Sequence[int],
     model.eval()
     try:
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            model(torch.zeros(*input_size, device=device))
+            _forward(model, torch.zeros(*input_size, device=device), "input_size")
     finally:
         model.train(was_training)
     return counter
@@ -262,6 +276,7 @@ def summary(model: nn.Module, input_size: Sequence[int],
     ``input_size`` includes the batch dimension, e.g. ``(1, 1, 32, 32)``. Multiply-adds are
     FLOPs/2 from :class:`~torch.utils.flop_counter.FlopCounterMode`.
     """
+    device = _check_model_input(model, input_size, device)
     leaves = _leaf_modules(model)
     shapes: dict[str, tuple[int, ...]] = {}
 
@@ -291,6 +306,7 @@ def summary(model: nn.Module, input_size: Sequence[int],
 def mult_adds(model: nn.Module, input_size: Sequence[int],
               device: str | torch.device = "cpu") -> int:
     """Multiply-adds of one forward pass (FLOPs/2 as counted by FlopCounterMode)."""
+    device = _check_model_input(model, input_size, device)
     return _counted_forward(model, input_size, device).get_total_flops() // 2
 
 
@@ -307,12 +323,18 @@ def activations(model: nn.Module, x: torch.Tensor,
             outputs[name] = (out[0] if isinstance(out, tuple) else out).detach()
         return hook
 
-    pairs = model.named_children() if modules is None else modules
+    check.instance(model, nn.Module, "model", "an nn.Module")
+    check.tensor(x, "x")
+    pairs = list(model.named_children() if modules is None else modules)
+    if not all(isinstance(p, Sequence) and len(p) == 2 and isinstance(p[1], nn.Module)
+               for p in pairs):
+        raise TypeError("modules must be (name, module) pairs, e.g. "
+                        "model.named_children() or [('conv1', model.conv1)]")
     handles = [module.register_forward_hook(record(name)) for name, module in pairs]
     was_training = model.training
     model.eval()
     try:
-        model(x)
+        _forward(model, x, "x")
     finally:
         model.train(was_training)
         for h in handles:
