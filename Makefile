@@ -8,11 +8,13 @@ STAMP  := $(VENV)/.lecturekit-installed
 # JupyterLab refuses to run as root unless told to (containers, Colab-like VMs).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test lint unit notebooks browser colab-check execute bench homework html slides clean
+.PHONY: help install lab test quick lint unit notebooks browser colab-check execute bench homework html slides clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
 	@echo "make test     set up .venv, lint, run unit tests and execute every notebook (nbval)"
+	@echo "make quick    lint and the fast unit tests (not the slow ones, no browser), under a minute"
+	@echo "make browser  the real-browser test alone (JupyterLab in headless Chromium)"
 	@echo "make execute  re-run every notebook in place (class profile) to refresh stored outputs"
 	@echo "make bench    print the benchmark table and write it to BENCHMARKS.md"
 	@echo "make homework write the student editions to homework/"
@@ -41,6 +43,14 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -rs tests
 
+# The fast lane while editing: lint and the unit tests that take under ~5 s each.
+quick: $(STAMP) lint
+	$(BIN)/python -m pytest -q -rs -m "not slow" --ignore=tests/browser tests
+
+# The real-browser test alone (JupyterLab + Chromium).
+browser: $(STAMP)
+	$(BIN)/python -m pytest -q -rs tests/browser
+
 # Notebooks run in the `smoke` profile under nbval: every cell executes, and the cells
 # marked `# NBVAL_CHECK_OUTPUT` must print exactly what the committed notebook shows. The
 # committed outputs were made with 2 threads and AVX-512; nbval runs them with one thread and
@@ -52,8 +62,7 @@ NBVAL_ISA     ?= avx2
 notebooks: $(STAMP)
 	OMP_NUM_THREADS=$(NBVAL_THREADS) MKL_NUM_THREADS=$(NBVAL_THREADS) \
 	$(if $(NBVAL_ISA),ATEN_CPU_CAPABILITY=$(NBVAL_ISA) ONEDNN_MAX_CPU_ISA=$(shell echo $(NBVAL_ISA) | tr a-z A-Z)) \
-	LECTUREKIT_PROFILE=smoke LECTUREKIT_NO_PROGRESS=1 $(BIN)/python -m pytest -q --nbval-lax \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	LECTUREKIT_PROFILE=smoke LECTUREKIT_NO_PROGRESS=1 $(BIN)/python -m pytest -q notebooks
 
 execute: $(STAMP)
 	LECTUREKIT_PROFILE=$${LECTUREKIT_PROFILE:-class} $(BIN)/python -m lecturekit execute notebooks/*.ipynb

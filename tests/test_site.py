@@ -1,5 +1,6 @@
 """The HTML site and the slide decks: course order, slide types, no CDN in the decks."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -78,3 +79,20 @@ def test_slides_load_nothing_from_a_cdn(two_notebooks, tmp_path):
     assert "vendor/mathjax/MathJax.js" in text
     assert not site.remote_loads(text), site.remote_loads(text)
     assert (tmp_path / "slides" / "index.html").exists()
+
+
+BUILD = Path(__file__).resolve().parents[1] / "build"
+
+
+@pytest.mark.skipif(not (BUILD / "html").is_dir() and not os.environ.get("LECTUREKIT_REQUIRE_SITE"),
+                    reason="no built site: run `make html slides` first (CI does)")
+def test_the_built_site_has_a_page_and_an_offline_deck_for_every_notebook():
+    """What `make html slides` must have produced (CI runs it after building them)."""
+    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
+    for kind, suffix in (("html", ".html"), ("slides", ".slides.html")):
+        missing = [n.name for n in notebooks if not (BUILD / kind / (n.stem + suffix)).exists()]
+        assert not missing, f"{kind}: no page for {missing}"
+        assert (BUILD / kind / "index.html").exists(), f"{kind}: no index.html"
+    decks = sorted((BUILD / "slides").glob("*.slides.html"))
+    remote = {d.name: found for d in decks if (found := site.remote_loads(d.read_text()))}
+    assert not remote, f"decks that load from the network: {remote}"

@@ -46,6 +46,5 @@ echo "== widget tests"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/test_widgets.py
 echo "== Part 1 notebooks (00-06) under nbval, smoke profile"
 LECTUREKIT_PROFILE=smoke LECTUREKIT_NO_PROGRESS=1 "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
-  --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg \
   notebooks/00_*.ipynb notebooks/01_*.ipynb notebooks/02_*.ipynb notebooks/03_*.ipynb \
   notebooks/04_*.ipynb notebooks/05_*.ipynb notebooks/06_*.ipynb
