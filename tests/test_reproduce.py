@@ -1,0 +1,178 @@
+import json
+
+import pytest
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from lecturekit import reproduce
+from lecturekit.models.resnet import CifarResNet
+
+TINY = ["--device", "cpu", "--epochs", "1", "--limit", "256", "--test-limit", "128", "--width", "2",
+        "--image-size", "16"]
+
+
+@pytest.fixture
+def results(tmp_path, monkeypatch, offline_empty_data):
+    """An empty results folder that load() reads, and the offline synthetic CIFAR-10 stand-in."""
+    folder = tmp_path / "results"
+    monkeypatch.setenv("LECTUREKIT_RESULTS", str(folder))
+    monkeypatch.setenv("LECTUREKIT_NO_PROGRESS", "1")
+    return folder
+
+
+def run(name, results, *extra):
+    assert reproduce.main([name, *TINY, "--output", str(results), *extra]) == 0
+    return json.loads((results / f"{name}.json").read_text())
+
+
+def test_load_returns_none_when_nothing_is_shipped(results):
+    for name in reproduce.NAMES:
+        assert reproduce.load(name) is None
+    assert reproduce.load_model("deletion", "resnet20") is None
+    assert reproduce.load_weights("resnet20", CifarResNet(20)) is False
+
+
+def test_not_shipped_message_names_the_command(results):
+    message = reproduce.not_shipped_message("degradation")
+    assert "not shipped" in message
+    assert "python -m lecturekit reproduce degradation --device cuda" in message
+
+
+def test_unknown_names_are_clear_errors(results):
+    with pytest.raises(ValueError, match="resnet20, degradation, deletion"):
+        reproduce.load("resnet56")
+
+
+def test_results_live_in_the_repository_by_default(monkeypatch):
+    monkeypatch.delenv("LECTUREKIT_RESULTS", raising=False)
+    assert reproduce.results_dir().name == "results"
+
+
+def test_paper_recipe_divides_the_rate_at_half_and_three_quarters():
+    recipe = reproduce.paper_recipe()
+    assert recipe["epochs"] == 164 and recipe["milestones"] == [82, 123]
+    assert recipe["batch_size"] == 128 and recipe["weight_decay"] == 1e-4
+    assert reproduce.paper_recipe(20)["milestones"] == [10, 15]
+
+
+def test_gpu_recipe_is_the_benchmarks_recipe():
+    from lecturekit.bench import RESNET20_GPU
+
+    assert reproduce.gpu_recipe() == RESNET20_GPU
+
+
+def test_command_lists_every_option_that_is_not_the_default():
+    settings = reproduce.Settings(torch.device("cpu"), epochs=3, limit=512, width=8,
+                                  image_size=16, budget=60.0)
+    assert settings.command("deletion") == (
+        "python -m lecturekit reproduce deletion --device cpu --epochs 3 --limit 512 --width 8 "
+        "--image-size 16 --budget 60")
+    assert reproduce.Settings(torch.device("cpu")).command("resnet20") == (
+        "python -m lecturekit reproduce resnet20 --device cpu")
+
+
+def test_asking_for_cuda_without_a_gpu_fails_clearly(results):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(SystemExit, match="no CUDA device"):
+        reproduce.main(["resnet20", "--device", "cuda", "--output", str(results)])
+
+
+def test_real_data_can_be_required(results):
+    with pytest.raises(SystemExit, match="real CIFAR-10 was not found"):
+        reproduce.main(["resnet20", *TINY, "--output", str(results), "--require-real-data"])
+
+
+def test_downsample_averages_blocks_of_pixels():
+    from lecturekit.data import ImageDataset
+
+    images = torch.arange(16, dtype=torch.uint8).view(1, 1, 4, 4).repeat(1, 3, 1, 1)
+    data = ImageDataset(images, torch.zeros(1), ["a"], "cifar10", True, "test", (0.5,) * 3, (0.5,) * 3)
+    small = reproduce.downsample(data, 2)
+    assert small.shape == (3, 2, 2)
+    assert small.images[0, 0].tolist() == [[2, 4], [10, 12]]   # means 2.5, 4.5, ... rounded to even
+
+
+def test_deleting_a_residual_block_keeps_the_shortcut():
+    model = CifarResNet(20, width=4).eval()
+    x = torch.randn(2, 3, 16, 16)
+    for stage, index in reproduce.blocks(model):
+        damaged = reproduce.without_block(model, stage, index)
+        assert damaged is not None and damaged(x).shape == (2, 10)
+    assert len(reproduce.blocks(model)) == 9
+
+
+def test_plain_blocks_that_change_the_shape_cannot_be_deleted():
+    model = CifarResNet(20, residual=False, width=4)
+    deletable = [reproduce.without_block(model, s, i) is not None for s, i in reproduce.blocks(model)]
+    assert deletable == [True, True, True, False, True, True, False, True, True]
+
+
+def test_weights_over_three_megabytes_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="at most 3 MB"):
+        reproduce.save_weights(nn.Linear(1000, 1000), tmp_path / "big.pt")
+    assert not (tmp_path / "big.pt").exists()
+
+
+@pytest.mark.slow
+def test_resnet20_run_writes_its_history_provenance_and_weights(results):
+    result = run("resnet20", results)
+    for key in ("command", "device", "device_name", "torch", "seed", "wall_seconds", "started_utc"):
+        assert key in result
+    assert result["device"] == "cpu" and result["seed"] == 0
+    assert result["command"].startswith("python -m lecturekit reproduce resnet20 --device cpu")
+    record = result["runs"]["resnet20"]
+    assert record["history"]["epoch"] == [1] and len(record["history"]["test_error"]) == 1
+    assert result["final"]["paper_accuracy_percent"] == 91.25
+    assert result["data"]["substitute"] is True          # the offline stand-in, and it says so
+    weights = results / record["weights"]
+    assert weights.stat().st_size <= 3 * 2**20
+    state = torch.load(weights, weights_only=True)
+    assert "head.2.weight" in state
+    assert reproduce.load("resnet20")["final"] == result["final"]
+    assert "SUBSTITUTE" in reproduce.provenance(result)
+
+
+@pytest.mark.slow
+def test_degradation_run_records_training_and_test_error_per_epoch(results):
+    result = run("degradation", results, "--epochs", "2")
+    assert set(result["runs"]) == {"plain20", "plain56", "resnet20", "resnet56"}
+    for record in result["runs"].values():
+        history = record["history"]
+        assert history["epoch"] == [1, 2]
+        assert len(history["train_error"]) == len(history["test_error"]) == 2
+        assert all(0 <= e <= 1 for e in history["train_error"] + history["test_error"])
+        assert record["recipe"]["milestones"] == [1, 1]
+    assert isinstance(result["final"]["plain56_trains_worse_than_plain20"], bool)
+    figure = reproduce.plot_degradation(reproduce.load("degradation"))
+    assert isinstance(figure, Figure) and len(figure.axes) == 2
+    dashed = [line for ax in figure.axes for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 4                                 # one training-error curve per network
+
+
+@pytest.mark.slow
+def test_deletion_run_ships_both_networks_and_the_deletion_test(results):
+    result = run("deletion", results)
+    plain, residual = result["runs"]["plain20"], result["runs"]["resnet20"]
+    assert len(residual["deleted_accuracy"]) == 9 and None not in residual["deleted_accuracy"]
+    assert [a is None for a in plain["deleted_accuracy"]].count(True) == 2
+    model = reproduce.load_model("deletion", "plain20")
+    assert isinstance(model, CifarResNet) and not model.training
+    assert model.stage1[0].conv1.out_channels == 2
+    mine = CifarResNet(20, width=2)
+    assert reproduce.load_weights("deletion", mine, "resnet20") is True
+    assert isinstance(reproduce.plot_deletion(result), Figure)
+    with pytest.raises(ValueError, match="resnet20, plain20"):
+        reproduce.load_model("deletion", "resnet56")
+
+
+@pytest.mark.slow
+def test_a_budget_chooses_the_epochs_and_all_runs_every_result(results):
+    assert reproduce.main(["all", "--device", "cpu", "--limit", "256", "--test-limit", "128",
+                           "--width", "2", "--image-size", "16", "--budget", "30",
+                           "--output", str(results)]) == 0
+    for name in reproduce.NAMES:
+        result = reproduce.load(name)
+        assert result["part_of"].startswith("python -m lecturekit reproduce all")
+        assert "--budget" in result["command"]
