@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import copy
 import csv
+import inspect
 import json
 import re
+import secrets
+import sys
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$",
                       re.M | re.S)
-RESULT_LINE = re.compile(r"^(PASS|FAIL) exercise (\d\d\.\d+):(.*)$", re.M)
 INSTRUCTIONS = """**Homework edition.** Work through the notebook from top to bottom. In each exercise,
 replace the lines
 
@@ -84,134 +87,572 @@ class ExerciseScore:
     exercise: str
     points: float
     earned: float
-    status: str          # "pass", "fail", "not answered", "missing", "manual"
+    status: str          # "pass", "fail", "not answered", "missing", "not run", "manual"
     note: str = ""
+    kind: str = "public"  # "public" (the installed checkers) or "hidden" (--hidden DIR)
+    case: str = ""        # the checker's id: "01.2", or "01.2:large inputs" for a hidden case
 
 
 @dataclass
 class Grade:
     submission: str
     notebook: str
-    scores: list[ExerciseScore] = field(default_factory=list)
+    scores: list[ExerciseScore] = field(default_factory=list)    # public and manual
+    hidden: list[ExerciseScore] = field(default_factory=list)    # hidden cases
     problems: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)               # for a human to look at
+    seconds: float = 0.0
 
     @property
-    def earned(self) -> float:
+    def public_earned(self) -> float:
         return sum(s.earned for s in self.scores)
 
     @property
-    def auto_points(self) -> float:
+    def public_points(self) -> float:
         return sum(s.points for s in self.scores if s.status != "manual")
+
+    @property
+    def hidden_earned(self) -> float:
+        return sum(s.earned for s in self.hidden)
+
+    @property
+    def hidden_points(self) -> float:
+        return sum(s.points for s in self.hidden)
+
+    @property
+    def earned(self) -> float:
+        return self.public_earned + self.hidden_earned
+
+    @property
+    def auto_points(self) -> float:
+        return self.public_points + self.hidden_points
+
+
+CHECK_CALL = r"""check\(\s*["']{}["']"""
+
+
+def _answer_expression(source: str, exercise: str) -> str | None:
+    """The answer the source notebook checks: ``answer`` in ``lk.exercises.check("01.1", answer)``."""
+    import ast
+
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+        source = TransformerManager().transform_cell(source)   # %magics become Python
+    except ImportError:
+        pass
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or len(node.args) != 2:
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", None))
+        first = node.args[0]
+        if name == "check" and isinstance(first, ast.Constant) and first.value == exercise:
+            return ast.unparse(node.args[1])
+    return None
 
 
 def _source_exercises(source: Path) -> list[dict]:
+    """The exercises of a solution notebook, in order: id, points, manual, answer expression."""
     notebook = json.loads(source.read_text())
-    return [meta for cell in notebook["cells"] if (meta := exercise_meta(cell))]
+    exercises = []
+    for cell in notebook["cells"]:
+        meta = exercise_meta(cell)
+        if not meta:
+            continue
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        exercise = dict(meta, points=meta.get("points", 1), manual=bool(meta.get("manual")))
+        if not exercise["manual"]:
+            exercise["expression"] = _answer_expression(text, meta["exercise"])
+        exercises.append(exercise)
+    return exercises
 
 
-def _run(notebook, workdir: Path, timeout: int, problems: list[str]) -> None:
-    """Execute every code cell, surviving errors, endless loops and dead kernels. A cell that
-    runs longer than ``timeout`` seconds is interrupted, and the next cells still run."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            interrupt_on_timeout=True, allow_errors=True,
-                            resources={"metadata": {"path": str(workdir)}})
-    with client.setup_kernel():
-        for index, cell in enumerate(notebook.cells):
-            if cell.cell_type != "code":
-                continue
-            try:
-                client.execute_cell(cell, index)
-            except CellTimeoutError:
-                problems.append(f"cell {index} ran longer than {timeout} s and was stopped")
-                continue
-            except DeadKernelError:
-                problems.append(f"the kernel died at cell {index}; later cells were not run")
-                return
-            for output in cell.get("outputs", []):
-                if output.get("output_type") != "error":
-                    continue
-                if output.get("ename") == "KeyboardInterrupt":
-                    problems.append(f"cell {index} ran longer than {timeout} s and was stopped")
-                else:
-                    problems.append(f"cell {index} raised {output.get('ename')}: "
-                                    f"{str(output.get('evalue'))[:100]}")
+# -- checkers, read by the grader before any student code runs
+@dataclass
+class Checkers:
+    """The checker sources for one notebook, read from the installed package (and the hidden
+    folder) by the grader process, and the hidden cases they define."""
+    init: tuple[str, str]                               # (path, source) of exercises/__init__.py
+    public: list[tuple[str, str, str]]                  # (module stem, path, source)
+    hidden: list[tuple[str, str, str]]
+    hidden_cases: dict[str, list[tuple[str, str, float]]]   # exercise -> (case, title, points)
 
 
-def _cell_output_text(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream")
+def load_checkers(exercises: list[dict], hidden: Path | None = None) -> Checkers:
+    """Read the checker modules of the notebooks these exercises belong to; with ``hidden``,
+    also ``hidden/nbNN.py`` and the cases it registers (an error names a bad hidden file)."""
+    from . import exercises as package
+
+    folder = Path(package.__file__).parent
+    stems = sorted({f"nb{e['exercise'].split('.')[0]}" for e in exercises})
+    read = [(stem, folder / f"{stem}.py") for stem in stems]
+    public = [(stem, str(path), path.read_text()) for stem, path in read if path.exists()]
+    secret = []
+    if hidden is not None:
+        if not hidden.is_dir():
+            raise ValueError(f"--hidden must be a folder of nbNN.py files; {hidden} is not a folder")
+        secret = [(stem, str(hidden / f"{stem}.py"), (hidden / f"{stem}.py").read_text())
+                  for stem in stems if (hidden / f"{stem}.py").exists()]
+    init = folder / "__init__.py"
+    checkers = Checkers((str(init), init.read_text()), public, secret, {})
+    if secret:                             # run the instructor's files here to list their cases
+        made: list[str] = []
+        try:
+            _, cases, made = _fresh_checkers(
+                {"package": f"_lecturekit_hidden_{secrets.token_hex(4)}", "init": checkers.init,
+                 "public": [], "hidden": secret}, made)
+        finally:
+            for name in made:
+                sys.modules.pop(name, None)
+        known = {e["exercise"] for e in exercises if not e["manual"]}
+        for case, entry in sorted(cases._REGISTRY.items()):
+            if entry.exercise not in known:
+                raise ValueError(f"hidden case {case!r} names no auto-graded exercise of this "
+                                 f"notebook; choose one of {', '.join(sorted(known))}")
+            points = 1 if entry.points is None else entry.points
+            checkers.hidden_cases.setdefault(entry.exercise, []).append((case, entry.title, points))
+    return checkers
 
 
-def grade(submission: Path, source_dir: Path, timeout: int = 120) -> Grade:
-    """Execute one submission and score it against the exercises of its source notebook."""
+# -- the code the grader sends into the student's kernel. These functions are sent as source
+#    text and run there, so they import what they need and use nothing else from this module.
+def _fresh_checkers(args, made):
+    """Compile fresh copies of the checker package (and the hidden cases) from source text,
+    under a new random package name: nothing the student's code did to ``lk.exercises``,
+    its registry or its modules reaches them. Returns (public, hidden, module names made)."""
+    import sys
+    import types
+
+    def load(name, path, source, package=None):
+        module = types.ModuleType(name)
+        module.__file__ = path
+        if package is None:
+            module.__path__ = []
+        module.__package__ = package or name
+        sys.modules[name] = module                 # for the checkers' `from . import ...`
+        made.append(name)
+        exec(compile(source, path, "exec"), module.__dict__)
+        return module
+
+    base = args["package"]
+    public = load(base, *args["init"])
+    for stem, path, source in args["public"]:
+        load(f"{base}.{stem}", path, source, base)
+    hidden = load(f"{base}_hidden", *args["init"])
+    real = sys.modules.get("lecturekit.exercises")
+    sys.modules["lecturekit.exercises"] = hidden   # hidden files import `from lecturekit.exercises`
+    try:
+        for stem, path, source in args["hidden"]:
+            load(f"{base}_hidden.{stem}", path, source, f"{base}_hidden")
+    finally:
+        if real is None:
+            sys.modules.pop("lecturekit.exercises", None)
+        else:
+            sys.modules["lecturekit.exercises"] = real
+    return public, hidden, made
+
+
+def _grade_in_kernel(args, user_ns):
+    """Evaluate the answer expression in the student's namespace, give the same answer to the
+    public checker and to each hidden case, and return the outcomes with the run's nonce."""
+    import sys
+
+    made, results = [], []
+    try:
+        public, hidden, _ = _fresh_checkers(args, made)
+        exercise = args["exercise"]
+        cases = [(exercise, "public", public)]
+        cases += [(case, "hidden", hidden) for case in sorted(hidden._REGISTRY)
+                  if case.split(":")[0] == exercise]
+        try:
+            answer = eval(args["expression"], user_ns)
+        except BaseException as error:  # the answer is not defined: the cell was not solved
+            text = f"{args['expression']} is not defined ({type(error).__name__}: {error})"
+            results = [(case, kind, "not answered", text[:300]) for case, kind, _ in cases]
+        else:
+            for case, kind, package in cases:
+                try:
+                    result = package.evaluate(case, answer)
+                    outcome = "pass" if result.passed is True else "fail"
+                    if result.message.endswith("not answered yet."):
+                        outcome = "not answered"
+                    message = result.message
+                except KeyboardInterrupt:
+                    outcome, message = "fail", "the checker ran out of time on your code."
+                except BaseException as error:
+                    outcome, message = "fail", f"checking raised {type(error).__name__}: {error}"
+                results.append((case, kind, outcome, str(message)[:500]))
+    finally:
+        for name in made:
+            sys.modules.pop(name, None)
+    return repr((args["nonce"], results)).encode().hex()
+
+
+def _clear_hooks(stash_name):
+    """Before grading: take away what could watch or change the grader's request (IPython
+    event callbacks, trace and profile functions, a custom text formatter for strings); the
+    callbacks are kept aside and put back afterwards. Returns the callbacks' counts."""
+    import sys
+    import threading
+
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    callbacks = shell.events.callbacks
+    counts = {event: len(functions) for event, functions in callbacks.items()}
+    setattr(shell, stash_name, {event: list(functions) for event, functions in callbacks.items()})
+    for functions in callbacks.values():
+        functions.clear()
+    sys.settrace(None)
+    sys.setprofile(None)
+    threading.settrace(None)
+    threading.setprofile(None)
+    text = shell.display_formatter.formatters["text/plain"]
+    text.type_printers.pop(str, None)
+    text.deferred_printers.pop(("builtins", "str"), None)
+    return repr(counts)
+
+
+def _restore_hooks(stash_name):
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    for event, functions in getattr(shell, stash_name, {}).items():
+        shell.events.callbacks.setdefault(event, []).extend(functions)
+    return "restored"
+
+
+def _call(function, *args) -> str:
+    """A user expression that defines ``function`` in a private namespace and calls it. (A
+    user expression is evaluated, not run as a cell: it is not in the history, not shown to
+    IPython's input transformers or cell callbacks, and its value comes back in the reply.)"""
+    sources = "".join(inspect.getsource(f) for f in (_fresh_checkers, _grade_in_kernel,
+                                                     _clear_hooks, _restore_hooks))
+    arguments = ", ".join([*map(repr, args)] + (["globals()"] if function is _grade_in_kernel
+                                                 else []))
+    return (f"(lambda namespace: [exec({sources!r}, namespace), "
+            f"namespace[{function.__name__!r}]({arguments})][1])({{}})")
+
+
+def _value(reply, key: str) -> str | None:
+    """The text value of a user expression in a reply, or None."""
+    import ast
+
+    found = reply.user_expressions.get(key, {})
+    if found.get("status") != "ok":
+        return None
+    try:
+        return ast.literal_eval(found["data"]["text/plain"])
+    except (KeyError, ValueError, SyntaxError):
+        return None
+
+
+# -- what to look at by hand: code the solution notebook does not have
+SUSPICIOUS = {
+    "touches the checkers (lk.exercises, _REGISTRY)": r"_REGISTRY|exercises\s*\.\s*\w+\s*=[^=]",
+    "edits sys.modules or imports importlib": r"sys\s*\.\s*modules|\bimportlib\b",
+    "installs trace, profile or audit hooks": r"settrace|setprofile|addaudithook",
+    "registers IPython hooks or transformers": r"events\s*\.\s*register|ast_transformers|"
+                                               r"input_transformers|display_formatter",
+    "changes built-ins": r"__builtins__|\bbuiltins\b",
+    "inspects the interpreter (frames, gc, ctypes)": r"_getframe|inspect\s*\.\s*stack|"
+                                                     r"\bgc\s*\.\s*get_|\bctypes\b",
+    "starts threads or processes": r"\bthreading\b|\bmultiprocessing\b|\bsubprocess\b",
+    "exits the kernel": r"os\s*\.\s*_exit|\bsys\s*\.\s*exit\b",
+    "prints checker-like result lines": r"(PASS|FAIL) exercise",
+}
+
+
+def _flags(submission, source: dict) -> list[str]:
+    """Names of suspicious patterns that the submission's code uses more often than the solution
+    notebook's code does. They do not change the score; they say where to look."""
+    def code(cells) -> str:
+        return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                         for c in cells if c.get("cell_type") == "code")
+
+    mine, theirs = code(submission.cells), code(source["cells"])
+    return [f"review by hand: the code {what}" for what, pattern in SUSPICIOUS.items()
+            if len(re.findall(pattern, mine)) > len(re.findall(pattern, theirs))]
+
+
+def _exercise_cells(cells, exercises: list[dict], problems: list[str]) -> dict[int, str]:
+    """Cell index -> exercise id, found by the cell's metadata or, when the metadata was lost,
+    by its ``check("NN.k", ...)`` call."""
+    where = {i: meta["exercise"] for i, cell in enumerate(cells) if (meta := exercise_meta(cell))}
+    for exercise in (e["exercise"] for e in exercises if not e["manual"]):
+        if exercise in where.values():
+            continue
+        pattern = re.compile(CHECK_CALL.format(re.escape(exercise)))
+        for i, cell in enumerate(cells):
+            if cell.cell_type == "code" and i not in where and pattern.search(cell.source):
+                where[i] = exercise
+                problems.append(f"exercise {exercise}: its cell lost its metadata; found by "
+                                "its check call")
+    return where
+
+
+class _Grading:
+    """One submission in one kernel (restarted when it dies), exercises graded cell by cell."""
+
+    def __init__(self, notebook, exercises, checkers, workdir, timeout, result, max_restarts):
+        self.cells = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+        self.expressions = {e["exercise"]: e.get("expression") for e in exercises}
+        self.where = _exercise_cells(notebook.cells, exercises, result.problems)
+        self.checkers, self.timeout, self.result = checkers, timeout, result
+        self.max_restarts, self.restarts = max_restarts, 0
+        self.nonce = secrets.token_hex(16)
+        self.package = f"_lecturekit_grader_{secrets.token_hex(8)}"
+        self.stash = f"_lecturekit_hooks_{secrets.token_hex(8)}"
+        self.outcomes: dict[str, tuple[str, str]] = {}     # case -> (status, note)
+        self.skip: set[int] = set()                        # cells that killed the kernel
+        from .kernels import Kernel
+
+        self.kernel = Kernel(workdir, env={"LECTUREKIT_NO_PROGRESS": "1"})
+
+    def run(self) -> None:
+        try:
+            self.kernel.start()
+        except RuntimeError as error:
+            self.result.problems.append(f"the kernel did not start: {error}")
+            return
+        try:
+            self.baseline = self._census()
+            position = 0
+            while position < len(self.cells):
+                index, cell = self.cells[position]
+                reply = self.kernel.run(cell.source, self.timeout)
+                self._note(index, reply)
+                if self.kernel.is_alive() and index in self.where:
+                    self._grade(self.where[index])
+                if not self.kernel.is_alive():
+                    if reply.status in ("dead", "timeout"):
+                        self.skip.add(index)
+                    if not self._recover(index, position):
+                        return
+                position += 1
+        finally:
+            self.kernel.shutdown()
+
+    def _note(self, index: int, reply) -> None:
+        problems = self.result.problems
+        if reply.status == "timeout":
+            problems.append(f"cell {index} ran longer than {self.timeout:g} s and was stopped")
+        elif reply.status == "dead":
+            problems.append(f"the kernel died in cell {index}")
+        elif reply.status == "error":
+            problems.append(f"cell {index} raised {reply.ename}: {reply.evalue[:100]}")
+
+    def _recover(self, index: int, position: int) -> bool:
+        """Restart the kernel and re-run the cells before (without the ones that killed it)."""
+        if self.restarts >= self.max_restarts:
+            self.result.problems.append(f"the kernel died {self.restarts + 1} times; cells after "
+                                        f"cell {index} were not run")
+            return False
+        self.restarts += 1
+        self.result.problems.append(f"a fresh kernel re-ran the cells up to cell {index}, "
+                                    "without the ones that stopped the kernel")
+        self.kernel.restart()
+        self.baseline = self._census()
+        for i, cell in self.cells[:position + 1]:
+            if i not in self.skip and self.kernel.run(cell.source, self.timeout).status == "dead":
+                self.result.problems.append(f"the kernel died again re-running cell {i}; later "
+                                            "cells were not run")
+                return False
+        return True
+
+    def _census(self) -> dict:
+        import ast
+
+        reply = self.kernel.run("", self.timeout, silent=True,
+                                user_expressions={"c": _call(_clear_hooks, self.stash)})
+        self.kernel.run("", self.timeout, silent=True,
+                        user_expressions={"r": _call(_restore_hooks, self.stash)})
+        counts = _value(reply, "c")
+        return ast.literal_eval(counts) if counts else {}
+
+    def _grade(self, exercise: str) -> None:
+        import ast
+
+        cases = [exercise] + [case for case, _, _ in self.checkers.hidden_cases.get(exercise, [])]
+        expression = self.expressions.get(exercise)
+        if expression is None:
+            for case in cases:
+                self.outcomes[case] = ("fail", "the solution notebook has no check call for "
+                                               "this exercise (instructor: add one)")
+            return
+        cleared = self.kernel.run("", self.timeout, silent=True,
+                                  user_expressions={"c": _call(_clear_hooks, self.stash)})
+        counts = _value(cleared, "c")
+        counts = ast.literal_eval(counts) if counts else {}
+        added = sorted(e for e, n in counts.items() if n > self.baseline.get(e, 0))
+        if added and not any("IPython event" in f for f in self.result.flags):
+            self.result.flags.append(f"review by hand: the code registered IPython event "
+                                     f"callbacks ({', '.join(added)}); they were off while "
+                                     "grading")
+        args = {"nonce": self.nonce, "package": self.package, "exercise": exercise,
+                "expression": expression, "init": self.checkers.init,
+                "public": self.checkers.public, "hidden": self.checkers.hidden}
+        reply = self.kernel.run("", self.timeout, silent=True,
+                                user_expressions={"r": _call(_grade_in_kernel, args)})
+        outcomes = self._unseal(_value(reply, "r"))
+        if outcomes is None:
+            why = {"timeout": "checking ran longer than the timeout and was stopped",
+                   "dead": "the kernel died while the checker ran your answer"}.get(
+                reply.status, "the checker's report did not come back")
+            outcomes = {case: ("fail", why) for case in cases}
+        self.outcomes.update(outcomes)
+        if self.kernel.is_alive():
+            self.kernel.run("", self.timeout, silent=True,
+                            user_expressions={"r": _call(_restore_hooks, self.stash)})
+
+    def _unseal(self, text: str | None) -> dict | None:
+        """The outcomes in a report that carries this run's nonce; None for anything else."""
+        import ast
+
+        try:
+            nonce, results = ast.literal_eval(bytes.fromhex(text).decode())
+        except (TypeError, ValueError, SyntaxError):
+            return None
+        if not isinstance(nonce, str) or not secrets.compare_digest(nonce, self.nonce):
+            return None
+        return {case: (outcome, message) for case, _kind, outcome, message in results}
+
+
+def grade(submission: Path, source: Path, timeout: float = 120, hidden: Path | None = None,
+          max_restarts: int = 2) -> Grade:
+    """Execute one submission and score it against the exercises of its solution notebook
+    (``source``: the notebook, or a folder holding one of the same name), checking each answer
+    right after its exercise cell ran, with checkers the student's code cannot reach."""
     import nbformat
 
+    start = time.monotonic()
     result = Grade(str(submission), submission.name)
-    source = source_dir / submission.name
-    if not source.exists():
-        result.problems.append(f"no notebook named {submission.name} in {source_dir}")
+    source_path = source / submission.name if source.is_dir() else source
+    if not source_path.exists():
+        result.problems.append(f"no notebook named {submission.name} in {source}")
         return result
-    exercises = _source_exercises(source)
+    exercises = _source_exercises(source_path)
+    checkers = load_checkers(exercises, hidden)
+    grading = None
     try:
         notebook = nbformat.read(submission, as_version=4)
     except Exception as error:  # not JSON, not a notebook, unreadable
         result.problems.append(f"not a valid notebook: {type(error).__name__}: {error}"[:200])
-        result.scores = [ExerciseScore(m["exercise"], m["points"], 0, "missing",
-                                       "submission unreadable") for m in exercises]
-        return result
-    _run(notebook, source_dir, timeout, result.problems)
-    cells = {meta["exercise"]: cell for cell in notebook.cells if (meta := exercise_meta(cell))}
+        unreadable = "submission unreadable"
+    else:
+        result.flags = _flags(notebook, json.loads(source_path.read_text()))
+        grading = _Grading(notebook, exercises, checkers, source_path.parent, timeout, result,
+                           max_restarts)
+        grading.run()
+        unreadable = None
+    found = set(grading.where.values()) if grading else set()
+    outcomes = grading.outcomes if grading else {}
     for meta in exercises:
         exercise, points = meta["exercise"], meta["points"]
-        cell = cells.get(exercise)
-        if cell is None:
-            result.scores.append(ExerciseScore(exercise, points, 0, "missing", "cell deleted"))
-        elif meta.get("manual"):
-            answer = cell.source.strip()
-            result.scores.append(ExerciseScore(exercise, points, 0, "manual", answer[:200]))
-        else:
-            found = [m for m in RESULT_LINE.finditer(_cell_output_text(cell))
-                     if m.group(2) == exercise]
-            if found and found[-1].group(1) == "PASS":
-                result.scores.append(ExerciseScore(exercise, points, points, "pass"))
-            elif found and "not answered yet" in found[-1].group(3):
-                result.scores.append(ExerciseScore(exercise, points, 0, "not answered"))
-            elif found:
-                result.scores.append(ExerciseScore(exercise, points, 0, "fail"))
+        if meta["manual"]:
+            cell = next((c for c in (notebook.cells if grading else [])
+                         if (exercise_meta(c) or {}).get("exercise") == exercise), None)
+            status, note = ("manual", cell.source.strip()[:200]) if cell else \
+                           ("missing", unreadable or "cell deleted")
+            result.scores.append(ExerciseScore(exercise, points, 0, status, note, case=exercise))
+            continue
+        cases = [(exercise, "", points, "public")]
+        cases += [(case, title, p, "hidden")
+                  for case, title, p in checkers.hidden_cases.get(exercise, [])]
+        for case, _title, p, kind in cases:
+            if case in outcomes:
+                status, note = outcomes[case]
+            elif unreadable or exercise not in found:
+                status, note = "missing", unreadable or "cell deleted"
             else:
-                result.scores.append(ExerciseScore(exercise, points, 0, "not answered",
-                                                   "the checker printed nothing"))
+                status, note = "not run", "the kernel stopped before this exercise was checked"
+            score = ExerciseScore(exercise, p, p if status == "pass" else 0, status, note, kind,
+                                  case)
+            (result.scores if kind == "public" else result.hidden).append(score)
+    result.seconds = time.monotonic() - start
     return result
 
 
+def _run(notebook, workdir: Path, timeout: float, problems: list[str]) -> None:
+    """Execute every code cell in a fresh kernel, without grading (errors become problems)."""
+    result = Grade("", "", problems=problems)
+    _Grading(notebook, [], Checkers(("", ""), [], [], {}), workdir, timeout, result, 0).run()
+
+
+# -- reports
 def table(grades: list[Grade]) -> str:
-    """A readable report: one block per submission."""
+    """A readable report: one block per submission, public and hidden results apart."""
     lines = []
     for g in grades:
-        lines.append(f"{g.submission}: {g.earned:g} / {g.auto_points:g} auto-graded points")
-        for s in g.scores:
-            shown = "manual" if s.status == "manual" else f"{s.earned:g}/{s.points:g}"
-            lines.append(f"  {s.exercise:<6} {shown:<7} {s.status}"
-                         + (f" ({s.note})" if s.note and s.status != "manual" else ""))
+        split = (f" (public {g.public_earned:g}/{g.public_points:g}, hidden "
+                 f"{g.hidden_earned:g}/{g.hidden_points:g})" if g.hidden else "")
+        lines.append(f"{g.submission}: {g.earned:g} / {g.auto_points:g} auto-graded points{split}")
+        for heading, scores in (("", g.scores), ("hidden", g.hidden)):
+            if heading and scores:
+                lines.append("  hidden cases:")
+            for s in scores:
+                shown = "manual" if s.status == "manual" else f"{s.earned:g}/{s.points:g}"
+                note = f" ({s.note})" if s.note and s.status not in ("manual", "pass") else ""
+                lines.append(f"  {s.case or s.exercise:<6} {shown:<7} {s.status}{note}")
         lines += [f"  problem: {p}" for p in g.problems]
+        lines += [f"  {f}" for f in g.flags]
     return "\n".join(lines)
 
 
 def write_csv(grades: list[Grade], path: Path) -> None:
     with path.open("w", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(["submission", "exercise", "points", "earned", "status", "note"])
+        writer.writerow(["submission", "kind", "case", "exercise", "points", "earned", "status",
+                         "note"])
         for g in grades:
-            for s in g.scores:
-                writer.writerow([g.submission, s.exercise, s.points, s.earned, s.status, s.note])
+            for s in g.scores + g.hidden:
+                writer.writerow([g.submission, s.kind, s.case or s.exercise, s.exercise, s.points,
+                                 s.earned, s.status, s.note])
 
 
 def write_json(grades: list[Grade], path: Path) -> None:
-    data = [dict(asdict(g), earned=g.earned, auto_points=g.auto_points) for g in grades]
+    data = [dict(asdict(g), earned=g.earned, auto_points=g.auto_points,
+                 public_earned=g.public_earned, public_points=g.public_points,
+                 hidden_earned=g.hidden_earned, hidden_points=g.hidden_points) for g in grades]
     path.write_text(json.dumps(data, indent=2))
+
+
+GRADESCOPE_VISIBILITY = ("hidden", "after_due_date", "after_published", "visible")
+
+
+def gradescope_results(g: Grade, hidden_visibility: str = "after_published") -> dict:
+    """Gradescope's results.json for one submission: a test per exercise and per hidden case
+    (score, max_score, output, visibility), the total score, and the problems as output.
+    Open questions are left to Gradescope's manual questions."""
+    if hidden_visibility not in GRADESCOPE_VISIBILITY:
+        raise ValueError(f"hidden_visibility must be one of {', '.join(GRADESCOPE_VISIBILITY)}, "
+                         f"not {hidden_visibility!r}")
+    tests = []
+    for s in g.scores + g.hidden:
+        if s.status == "manual":
+            continue
+        hidden = s.kind == "hidden"
+        tests.append({
+            "name": f"{'hidden case' if hidden else 'exercise'} {s.case or s.exercise}",
+            "score": s.earned, "max_score": s.points,
+            "status": "passed" if s.status == "pass" else "failed",
+            "output": f"{s.status}: {s.note}" if s.note else s.status,
+            "visibility": hidden_visibility if hidden else "visible",
+        })
+    manual = [s.exercise for s in g.scores if s.status == "manual"]
+    output = [f"Auto-graded: {g.earned:g} / {g.auto_points:g} points."]
+    output += [f"Open questions graded by hand: {', '.join(manual)}."] if manual else []
+    output += [f"Problem: {p}" for p in g.problems]
+    return {"score": g.earned, "execution_time": round(g.seconds), "output": "\n".join(output),
+            "tests": tests}
+
+
+def write_gradescope(g: Grade, path: Path, hidden_visibility: str = "after_published") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(gradescope_results(g, hidden_visibility), indent=2))
 
 
 # --------------------------------------------------------------------------- command line
@@ -226,10 +667,18 @@ def add_command(commands) -> None:
     grade_parser = sub.add_parser("grade", help="execute and score submissions")
     grade_parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders")
     grade_parser.add_argument("--source", type=Path, default=None,
-                              help="folder of the solution notebooks (default: notebooks/)")
-    grade_parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+                              help="folder of the solution notebooks (default: notebooks/), or "
+                                   "one solution notebook for every submission")
+    grade_parser.add_argument("--timeout", type=float, default=120, help="seconds per cell")
+    grade_parser.add_argument("--hidden", type=Path, default=None,
+                              help="folder of hidden checker cases (nbNN.py files)")
     grade_parser.add_argument("--csv", type=Path, default=None)
     grade_parser.add_argument("--json", type=Path, default=None)
+    grade_parser.add_argument("--gradescope", type=Path, default=None,
+                              help="write Gradescope's results.json here (one submission)")
+    grade_parser.add_argument("--hidden-visibility", default="after_published",
+                              choices=GRADESCOPE_VISIBILITY,
+                              help="when Gradescope shows hidden cases to students")
     grade_parser.set_defaults(run=_run_grade)
 
 
@@ -251,11 +700,21 @@ def _run_grade(args) -> int:
     submissions = []
     for path in args.paths:
         submissions += sorted(path.glob("*.ipynb")) if path.is_dir() else [path]
+    if args.gradescope and len(submissions) != 1:
+        print(f"--gradescope writes one submission's results; got {len(submissions)} notebooks",
+              file=sys.stderr)
+        return 2
     source = args.source or _notebooks_dir()
-    grades = [grade(path, source, args.timeout) for path in submissions]
+    try:
+        grades = [grade(path, source, args.timeout, args.hidden) for path in submissions]
+    except ValueError as error:          # a bad --hidden folder: the instructor's to fix
+        print(error, file=sys.stderr)
+        return 2
     print(table(grades))
     if args.csv:
         write_csv(grades, args.csv)
     if args.json:
         write_json(grades, args.json)
+    if args.gradescope:
+        write_gradescope(grades[0], args.gradescope, args.hidden_visibility)
     return 0

@@ -132,7 +132,7 @@ class Kernel:
             self.manager.interrupt_kernel()
             reply = self._wait(msg_id, time.monotonic() + self.interrupt_grace)
             if reply is None and self.is_alive():       # it ignored the interrupt
-                self.manager.kill_kernel()
+                self.manager.shutdown_kernel(now=True)
         self._drain_iopub()
         seconds = time.monotonic() - start
         if reply is None:

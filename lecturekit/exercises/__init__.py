@@ -6,7 +6,11 @@ or ``FAIL`` with a hint (which case failed, what was returned), never raises on 
 answer, and never prints the answer of a compute-by-hand exercise.
 
 Checkers live in one module per notebook (``nb01.py`` for notebook 01 ...) and register
-themselves with :func:`checker`.
+themselves with :func:`checker`. The grader (:mod:`lecturekit.homework`) does not use this
+module as the student's kernel sees it: it compiles fresh copies of these files, read before the
+student's code ran, so patching ``lk.exercises`` in a notebook changes nothing in a grade.
+Instructors' hidden cases (``homework grade --hidden DIR``) use the same :func:`checker`, with
+ids such as ``"01.2:large inputs"`` (the exercise, a colon, a name) and ``points=``.
 """
 
 from __future__ import annotations
@@ -42,15 +46,23 @@ class Exercise:
     id: str
     title: str
     function: Callable[[Any], str | None]
+    points: float | None = None     # hidden cases only; an exercise's points are in its cell
+
+    @property
+    def exercise(self) -> str:
+        """The exercise a case belongs to: "01.2" for "01.2" and for "01.2:large inputs"."""
+        return self.id.split(":")[0]
 
 
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def checker(exercise_id: str, title: str) -> Callable:
-    """Register ``function(answer)`` as the checker of ``exercise_id`` ("01.2")."""
+def checker(exercise_id: str, title: str, points: float | None = None) -> Callable:
+    """Register ``function(answer)`` as the checker of ``exercise_id`` ("01.2"). A hidden case
+    of an exercise is named "01.2:what it checks" and may say how many ``points`` it is worth
+    (default 1)."""
     def register(function: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-        _REGISTRY[exercise_id] = Exercise(exercise_id, title, function)
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title, function, points)
         return function
     return register
 
@@ -128,12 +140,44 @@ def compare_function(function: Any, cases: Iterable[tuple[tuple, dict, Any]],
     The first wrong case is reported as the call, what it returned, and what was expected."""
     if not callable(function):
         raise Failure(f"pass the function itself, e.g. check(..., {name}), not its result.")
-    equal = equal or (lambda a, b: a == b)
     count = 0
     for args, kwargs, expected in cases:
         got = function(*args, **kwargs)
         call = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
-        if not equal(got, expected):
+        same = equal(got, expected) if equal else plain(got) == expected
+        if not same:
             raise Failure(f"{name}({call}) returned {got!r}, expected {expected!r}.")
         count += 1
     return f"all {count} test cases agree."
+
+
+class _Uncomparable:
+    """What :func:`plain` gives for a value that is not a number, string or sequence of them."""
+
+    def __eq__(self, other) -> bool:
+        return False
+
+    __hash__ = None
+
+
+def plain(value: Any) -> Any:
+    """``value`` as built-in numbers, strings, tuples and lists, so that comparing it with an
+    expected value runs Python's own ``==``: an object whose ``__eq__`` always says True, or an
+    ``int`` subclass that lies, cannot pass a check. NumPy and PyTorch scalars count as the
+    number they hold; anything else compares unequal to everything."""
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in tuple.__iter__(value))
+    if isinstance(value, list):
+        return [plain(item) for item in list.__iter__(value)]
+    module = type(value).__module__.split(".")[0]
+    if module in ("numpy", "torch") and getattr(value, "ndim", None) == 0:
+        return plain(value.item())
+    return _Uncomparable()
