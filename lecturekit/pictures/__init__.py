@@ -1,0 +1,1 @@
+"""Slide pictures drawn from code, one module per part of the course."""

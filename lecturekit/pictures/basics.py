@@ -1,0 +1,190 @@
+"""Slide pictures of Part 1's building blocks (slides 2 and 3), drawn from code.
+
+- :func:`three_networks`: the fully connected, locally connected and convolutional layers side
+  by side (slide 2, after M. Ranzato's CVPR 2014 tutorial), with their weight counts;
+- :func:`padding_stride_grids`: the familiar grids of input, zero padding and output for
+  several paddings and strides (slide 3; V. Dumoulin, F. Visin (2016), arXiv:1603.07285);
+- :func:`multichannel_convolution`: several input channels, each with its own kernel slice,
+  summed with a bias into one output map per filter (slide 3).
+
+Every function returns a matplotlib ``Figure``; the numbers written in the pictures are
+computed (output sizes by the formula, output values by ``F.conv2d``), never typed in.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from ..analysis import conv_output_size
+
+
+# --------------------------------------------------------------------------- slide 2
+def connections(kind: str, inputs: int = 8, kernel_size: int = 3) -> list[tuple[int, int, int]]:
+    """The edges of a 1-D layer as ``(input, output, weight id)``: one weight id per distinct
+    weight, so shared weights have the same id. ``kind`` is 'fully connected', 'locally
+    connected' or 'convolutional'; outputs are the ``inputs - kernel_size + 1`` valid positions
+    (the fully connected layer gets as many, for a fair comparison)."""
+    outputs = inputs - kernel_size + 1
+    if kind == "fully connected":
+        return [(i, o, o * inputs + i) for o in range(outputs) for i in range(inputs)]
+    if kind == "locally connected":
+        return [(o + j, o, o * kernel_size + j) for o in range(outputs) for j in range(kernel_size)]
+    if kind == "convolutional":
+        return [(o + j, o, j) for o in range(outputs) for j in range(kernel_size)]
+    raise ValueError(f"kind must be 'fully connected', 'locally connected' or 'convolutional', "
+                     f"got {kind!r}")
+
+
+KINDS = ("fully connected", "locally connected", "convolutional")
+
+
+def three_networks(inputs: int = 8, kernel_size: int = 3) -> Figure:
+    """Slide 2: the same row of ``inputs`` pixels connected to a layer three ways. Each
+    distinct weight has its own colour, so shared weights look alike."""
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+    outputs = inputs - kernel_size + 1
+    colours = plt.get_cmap("tab10")
+    for ax, kind in zip(axes, KINDS):
+        edges = connections(kind, inputs, kernel_size)
+        weights = len({w for _, _, w in edges})
+        x_in = np.arange(inputs, dtype=float)
+        x_out = np.arange(outputs) + (inputs - outputs) / 2
+        for i, o, w in edges:
+            colour = "0.55" if kind == "fully connected" else colours(w % 10)
+            style = "-" if kind != "locally connected" or w < 10 else "--"
+            ax.plot([x_in[i], x_out[o]], [0, 1], style, color=colour,
+                    lw=0.6 if kind == "fully connected" else 1.6, zorder=1)
+        ax.scatter(x_in, np.zeros(inputs), s=140, color="white", edgecolor="0.2", zorder=2)
+        ax.scatter(x_out, np.ones(outputs), s=140, color="C0", edgecolor="0.2", zorder=2)
+        ax.text(-0.6, 0, "input", ha="right", va="center", fontsize=9)
+        ax.text(x_out[0] - 0.6, 1, "hidden", ha="right", va="center", fontsize=9)
+        ax.set_title(f"{kind}\n{weights} weights", fontsize=11)
+        ax.set_xlim(-2.2, inputs)
+        ax.set_ylim(-0.3, 1.3)
+        ax.axis("off")
+    shared = ("colour = one weight: the convolution uses the same "
+              f"{kernel_size} weights at every position")
+    fig.suptitle(f"{inputs} inputs, {outputs} hidden units, window {kernel_size}; {shared}",
+                 fontsize=10, y=0.02, va="bottom")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+# --------------------------------------------------------------------------- slide 3
+def _grid(ax, x0: float, y0: float, rows: int, cols: int, facecolor="white", edgecolor="0.4",
+          lw=0.8, zorder=1) -> None:
+    for r in range(rows):
+        for c in range(cols):
+            ax.add_patch(Rectangle((x0 + c, y0 - r - 1), 1, 1, facecolor=facecolor,
+                                   edgecolor=edgecolor, lw=lw, zorder=zorder))
+
+
+def padding_stride_grid(ax, size: int = 5, kernel_size: int = 3, padding: int = 0,
+                        stride: int = 1) -> int:
+    """Draw one setting on ``ax``: the padded input (padding grey), the first two windows
+    (blue, then dashed one stride further) and the output grid, with the first two output
+    cells they produce. Returns the output size."""
+    out = conv_output_size(size, kernel_size, stride, padding)
+    full = size + 2 * padding
+    _grid(ax, 0, 0, full, full, facecolor="0.85", edgecolor="0.6")             # padding
+    _grid(ax, padding, -padding, size, size, facecolor="#fff7d6", edgecolor="0.4")  # image
+    ax.add_patch(Rectangle((0, -kernel_size), kernel_size, kernel_size, facecolor="C0",
+                           alpha=0.35, edgecolor="C0", lw=2.5, zorder=3))
+    if out > 1:
+        ax.add_patch(Rectangle((stride, -kernel_size), kernel_size, kernel_size, fill=False,
+                               edgecolor="C3", lw=2.5, ls="--", zorder=4))
+    gap = 1.5
+    x0 = full + gap
+    _grid(ax, x0, 0, out, out, facecolor="#dbeaf5", edgecolor="0.4")
+    ax.add_patch(Rectangle((x0, -1), 1, 1, facecolor="C0", alpha=0.6, zorder=3))
+    if out > 1:
+        ax.add_patch(Rectangle((x0 + 1, -1), 1, 1, fill=False, edgecolor="C3", lw=2.5,
+                               ls="--", zorder=4))
+    ax.annotate("", xy=(x0 - 0.2, -full / 2), xytext=(full + 0.2, -full / 2),
+                arrowprops=dict(arrowstyle="->", color="0.3"))
+    ax.set_xlim(-0.5, x0 + max(out, 1) + 0.5)
+    ax.set_ylim(-full - 0.5, 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"n={size}, k={kernel_size}, p={padding}, s={stride}\n"
+                 f"output {out}x{out}", fontsize=10)
+    return out
+
+
+#: (n, k, p, s): no padding; "same" padding; stride 2; "full" padding
+SETTINGS = ((5, 3, 0, 1), (5, 3, 1, 1), (5, 3, 1, 2), (5, 3, 2, 1))
+
+
+def padding_stride_grids(settings=SETTINGS) -> Figure:
+    """Slide 3's padding and stride grids, one panel per ``(n, k, p, s)`` setting: grey cells
+    are zero padding, the blue square is the first window, the dashed red one the next window
+    one stride further, and the output cells they produce have the same colours."""
+    fig, axes = plt.subplots(1, len(settings), figsize=(3.4 * len(settings), 3.4))
+    for ax, (n, k, p, s) in zip(np.atleast_1d(axes), settings):
+        padding_stride_grid(ax, n, k, p, s)
+    fig.suptitle("Zero padding (grey) and stride: the first two windows and the output cells "
+                 "they produce", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def multichannel_example(seed: int = 0, size: int = 4, kernel_size: int = 3,
+                         out_channels: int = 2) -> dict[str, torch.Tensor]:
+    """Small integer tensors for :func:`multichannel_convolution`: a 3-channel input, the
+    filters, the biases, the per-channel partial maps of every filter and the output of
+    ``F.conv2d`` (equal to the sum of the partial maps plus the bias)."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randint(0, 4, (1, 3, size, size), generator=g).float()
+    w = torch.randint(-1, 2, (out_channels, 3, kernel_size, kernel_size), generator=g).float()
+    b = torch.arange(1, out_channels + 1).float()
+    partial = torch.stack([torch.stack([F.conv2d(x[:, c:c + 1], w[f:f + 1, c:c + 1])[0, 0]
+                                        for c in range(3)]) for f in range(out_channels)])
+    return {"input": x[0], "weight": w, "bias": b, "partial": partial,
+            "output": F.conv2d(x, w, b)[0]}
+
+
+def _matrix(ax, values: torch.Tensor, title: str, cmap: str, limit: float) -> None:
+    """Values written in their cells; light colours (symmetric limits, twice the largest
+    value) so the numbers stay readable."""
+    ax.imshow(values.numpy(), cmap=cmap, vmin=-2 * limit, vmax=2 * limit)
+    for (r, c), v in np.ndenumerate(values.numpy()):
+        ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=9)
+    ax.set_title(title, fontsize=9)
+    ax.set(xticks=[], yticks=[])
+    ax.grid(False)
+
+
+def multichannel_convolution(seed: int = 0) -> Figure:
+    """Slide 3, several channels: each row is one input channel, convolved with its own slice
+    of filter 1; the three partial maps are summed and the bias added, giving output map 1;
+    filter 2 gives output map 2 the same way. The numbers are computed; the output equals
+    ``F.conv2d``."""
+    ex = multichannel_example(seed)
+    out_channels = len(ex["bias"])
+    fig, axes = plt.subplots(3, 4 + out_channels, figsize=(2.0 * (4 + out_channels), 6.2))
+    limit = float(max(ex["partial"].abs().max(), ex["output"].abs().max(), 3))
+    for c in range(3):
+        _matrix(axes[c, 0], ex["input"][c], f"input channel {c + 1}", "Greys", 6)
+        _matrix(axes[c, 1], ex["weight"][0, c], f"filter 1, slice {c + 1}", "RdBu_r", 1.5)
+        _matrix(axes[c, 2], ex["partial"][0, c], f"channel {c + 1} ⋆ slice {c + 1}", "RdBu_r",
+                limit)
+        axes[c, 3].axis("off")
+        for f in range(out_channels):
+            axes[c, 4 + f].axis("off")
+    axes[1, 3].text(0.5, 0.5, f"sum of the\n3 partial maps\n+ bias b₁ = {ex['bias'][0]:.0f}\n→",
+                    ha="center", va="center", fontsize=10, transform=axes[1, 3].transAxes)
+    for f in range(out_channels):
+        ax = axes[1, 4 + f]
+        ax.axis("on")
+        _matrix(ax, ex["output"][f], f"output map {f + 1}\n(filter {f + 1}, bias {ex['bias'][f]:.0f})",
+                "RdBu_r", limit)
+    fig.suptitle(f"A convolution with 3 input channels and {out_channels} filters of 3x3x3: "
+                 "every filter spans all channels, the products are summed, a bias is added",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
