@@ -35,6 +35,9 @@ def run_env(_args: argparse.Namespace) -> int:
 
 def run_execute(args: argparse.Namespace) -> int:
     os.environ["LECTUREKIT_NO_PROGRESS"] = "1"  # the kernels inherit it: no stale progress bars
+    for path in args.notebooks:                 # all checked before the first one runs
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise ValueError(f"notebooks must be existing .ipynb files, got {str(path)!r}")
     for path in args.notebooks:
         seconds = execute_notebook(path, args.timeout)
         print(f"{path}: executed in {seconds:.1f} s")

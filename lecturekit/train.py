@@ -509,8 +509,17 @@ def add_command(commands) -> None:
 def run_command(args) -> int:
     from . import data, models
 
-    device, prof = env.setup(args.seed, args.profile)
+    # the names and numbers typed, checked before any work, named as on the command line
+    check.choice(args.model, models.list_models(), "model", "model",
+                 see="lecturekit.models.list_models()")
+    check.choice(args.dataset.lower().replace("-", "_"), data.names(), "--dataset", "data set")
+    for option, value in (("--epochs", args.epochs), ("--batch-size", args.batch_size)):
+        if value is not None:
+            check.integer(value, option, 1)
+    if args.lr is not None:
+        check.number(args.lr, "--lr", 0, low_open=True)
     entry = models.entry(args.model)
+    device, prof = env.setup(args.seed, args.profile)
     recipe = dict(entry.recipe)
     for key in ("epochs", "batch_size", "lr", "optimizer"):
         if getattr(args, key) is not None:
