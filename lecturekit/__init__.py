@@ -17,7 +17,7 @@ from .env import setup  # noqa: E402
 from .lessons import lesson  # noqa: E402
 
 _SUBMODULES = {
-    "analysis", "course", "data", "env", "exercises", "layers", "lessons", "models", "plots",
+    "analysis", "course", "data", "env", "exercises", "interpret", "layers", "lessons", "models", "plots",
     "references", "train", "viz", "widgets",
 }
 
