@@ -701,15 +701,10 @@ def _run_grade(args) -> int:
     for path in args.paths:
         submissions += sorted(path.glob("*.ipynb")) if path.is_dir() else [path]
     if args.gradescope and len(submissions) != 1:
-        print(f"--gradescope writes one submission's results; got {len(submissions)} notebooks",
-              file=sys.stderr)
-        return 2
+        raise ValueError(f"--gradescope writes the results of one submission; "
+                         f"{len(submissions)} notebooks were given")
     source = args.source or _notebooks_dir()
-    try:
-        grades = [grade(path, source, args.timeout, args.hidden) for path in submissions]
-    except ValueError as error:          # a bad --hidden folder: the instructor's to fix
-        print(error, file=sys.stderr)
-        return 2
+    grades = [grade(path, source, args.timeout, args.hidden) for path in submissions]
     print(table(grades))
     if args.csv:
         write_csv(grades, args.csv)

@@ -150,3 +150,215 @@ def test_a_student_edition_fails_only_in_its_exercise_cells(tmp_path, monkeypatc
     exercise_cells = {i for i, c in enumerate(student.cells) if homework.exercise_meta(c)}
     assert failing and failing <= exercise_cells
     assert all("NotImplementedError" in p for p in problems)
+
+
+# --------------------------------------------------------------------------- forging and patching
+def student_with(setup_extra="", exercise_1=None, exercise_2=None):
+    """The student edition of the test notebook, with code added to the setup cell and the two
+    exercise cells replaced."""
+    student = homework.student_edition(course_notebook())
+    student.cells[2].source += setup_extra
+    if exercise_1 is not None:
+        student.cells[4].source = exercise_1
+    if exercise_2 is not None:
+        student.cells[5].source = exercise_2
+    return student
+
+
+FORGED = 'print("PASS exercise {0}: correct.")\nprint("PASS exercise {0}: correct.")'
+ATTACKS = {
+    "forged PASS lines": dict(exercise_1=FORGED.format("01.1"), exercise_2=FORGED.format("01.2")),
+    "check and evaluate replaced": dict(
+        setup_extra="\nlk.exercises.check = lambda *a: print('PASS exercise 01.1: correct.')"
+                    "\nlk.exercises.evaluate = lambda i, a: lk.exercises.Result(i, True, 'ok')",
+        exercise_1="answer = 0\nlk.exercises.check('01.1', answer)",
+        exercise_2="def conv_layer_params(*a):\n    return 0\n"
+                   "lk.exercises.check('01.2', conv_layer_params)"),
+    "checker module, registry and sys.modules patched": dict(
+        setup_extra="\nimport sys, lecturekit.exercises.nb01 as nb01"
+                    "\nnb01.fully_connected_mnist = lambda a: 'correct.'"
+                    "\nfor key in ('01.1', '01.2'):"
+                    "\n    lk.exercises._REGISTRY[key] = lk.exercises.Exercise(key, 'x', lambda a: 'ok')"
+                    "\nsys.modules['lecturekit.exercises.nb01'] = None",
+        exercise_1="answer = 1", exercise_2="conv_layer_params = print"),
+    "answers whose __eq__ and __float__ lie": dict(
+        exercise_1="class Lying(int):\n    def __eq__(self, other):\n        return True\n"
+                   "    def __float__(self):\n        return 78500.0\nanswer = Lying(1)",
+        exercise_2="class Equal:\n    def __eq__(self, other):\n        return True\n"
+                   "def conv_layer_params(*a):\n    return Equal()"),
+}
+
+
+def test_forged_pass_lines_score_nothing(source_dir, tmp_path):
+    path = tmp_path / "01_test.ipynb"
+    nbformat.write(student_with(**ATTACKS["forged PASS lines"]), path)
+    result = homework.grade(path, source_dir, timeout=120)
+    assert result.earned == 0
+    assert [s.status for s in result.scores[:2]] == ["not answered", "not answered"]
+    assert any("checker-like result lines" in f for f in result.flags)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if a != "forged PASS lines"])
+def test_patching_the_checkers_in_the_notebook_scores_nothing(attack, source_dir, tmp_path):
+    path = tmp_path / "01_test.ipynb"
+    nbformat.write(student_with(**ATTACKS[attack]), path)
+    result = homework.grade(path, source_dir, timeout=120)
+    assert {s.exercise: s.earned for s in result.scores} == {"01.1": 0, "01.2": 0, "01.4": 0}
+    assert all(s.status == "fail" for s in result.scores[:2]), homework.table([result])
+
+
+@pytest.mark.slow
+def test_a_dead_kernel_is_restarted_and_the_rest_still_graded(source_dir, tmp_path):
+    student = homework.student_edition(course_notebook())
+    student.cells[4].source = EXERCISE_1
+    student.cells[5].source = EXERCISE_2
+    student.cells.insert(5, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    path = tmp_path / "01_test.ipynb"
+    nbformat.write(student, path)
+    result = homework.grade(path, source_dir, timeout=120)
+    assert [s.status for s in result.scores] == ["pass", "pass", "manual"]
+    assert any("kernel died in cell 5" in p for p in result.problems)
+
+
+@pytest.mark.slow
+def test_reordered_cells_and_lost_metadata_are_still_graded(source_dir, tmp_path):
+    student = homework.student_edition(course_notebook())
+    student.cells[4].source = EXERCISE_1
+    student.cells[5].source = EXERCISE_2
+    student.cells[4], student.cells[5] = student.cells[5], student.cells[4]
+    student.cells[5].metadata = {}                 # 01.1's cell, found by its check call
+    path = tmp_path / "01_test.ipynb"
+    nbformat.write(student, path)
+    result = homework.grade(path, source_dir, timeout=120)
+    assert result.earned == 3
+    assert any("01.1: its cell lost its metadata" in p for p in result.problems)
+
+
+def test_the_answer_is_checked_right_after_its_cell():
+    """Grading evaluates the answer expression of the solution notebook after the exercise
+    cell ran, so a later cell that reuses the name changes nothing."""
+    assert homework._answer_expression(EXERCISE_1, "01.1") == "answer"
+    assert homework._answer_expression(EXERCISE_2, "01.2") == "conv_layer_params"
+    assert homework._answer_expression('lk.exercises.check("10.2", (a, b))', "10.2") == "(a, b)"
+    assert homework._answer_expression(EXERCISE_1, "01.2") is None
+
+
+def test_every_auto_graded_exercise_of_the_course_names_its_answer():
+    for path in NOTEBOOKS:
+        for exercise in homework._source_exercises(path):
+            assert exercise["manual"] or exercise["expression"], (path.name, exercise)
+
+
+def test_lying_values_compare_unequal():
+    from lecturekit.exercises import compare_function, plain, require_number
+
+    class Equal:
+        def __eq__(self, other):
+            return True
+
+    class Lying(int):
+        def __float__(self):
+            return 10.0
+
+    assert plain(Equal()) != 10 and plain(Lying(3)) == 3 and require_number(Lying(3)) == 3
+    assert plain(__import__("torch").tensor(7)) == 7 and plain((1, [2.5, "x"])) == (1, [2.5, "x"])
+    with pytest.raises(Exception, match="expected 10"):
+        compare_function(lambda *a: Equal(), [((3, 1, 1), {}, 10)], "f")
+
+
+# --------------------------------------------------------------------------- hidden cases, reports
+HIDDEN_NB01 = '''from lecturekit.exercises import checker, compare_function
+
+
+@checker("01.2:large layers", "conv_layer_params on layers the notebook does not show", points=2)
+def large_layers(function):
+    return compare_function(function, [((3, 512, 512), {}, 2_359_808),
+                                       ((11, 3, 96), {}, 34_944)], "conv_layer_params")
+
+
+@checker("01.1:exact", "fully connected layer, as an integer")
+def exact(answer):
+    from lecturekit.exercises import Failure
+    if answer != 78_500:
+        raise Failure("not 78,500.")
+'''
+HARDCODED = """def conv_layer_params(kernel_size, in_channels, out_channels):
+    return {(3, 1, 1): 10, (5, 1, 6): 156, (3, 64, 128): 73_856, (1, 256, 64): 16_448,
+            (7, 3, 64): 9_472}[(kernel_size, in_channels, out_channels)]"""
+
+
+@pytest.fixture
+def hidden_dir(tmp_path):
+    folder = tmp_path / "hidden"
+    folder.mkdir()
+    (folder / "nb01.py").write_text(HIDDEN_NB01)
+    return folder
+
+
+def test_hidden_files_list_their_cases(hidden_dir, source_dir):
+    exercises = homework._source_exercises(source_dir / "01_test.ipynb")
+    checkers = homework.load_checkers(exercises, hidden_dir)
+    assert checkers.hidden_cases == {
+        "01.1": [("01.1:exact", "fully connected layer, as an integer", 1)],
+        "01.2": [("01.2:large layers", "conv_layer_params on layers the notebook does not show",
+                  2)]}
+    (hidden_dir / "nb01.py").write_text(HIDDEN_NB01.replace('"01.1:exact"', '"01.9:exact"'))
+    with pytest.raises(ValueError, match="01.9:exact"):
+        homework.load_checkers(exercises, hidden_dir)
+
+
+@pytest.mark.slow
+def test_hidden_cases_end_to_end_and_the_other_submissions_still_graded(source_dir, hidden_dir,
+                                                                        tmp_path):
+    from lecturekit.__main__ import main
+
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    nbformat.write(student_with(exercise_1=EXERCISE_1, exercise_2=HARDCODED),
+                   folder / "alice.ipynb")
+    (folder / "bob.ipynb").write_text("{ not json")
+    assert main(["homework", "grade", str(folder), "--source", str(source_dir / "01_test.ipynb"),
+                 "--hidden", str(hidden_dir), "--timeout", "120", "--csv",
+                 str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json")]) == 0
+    alice, bob = json.loads((tmp_path / "g.json").read_text())
+    assert (alice["public_earned"], alice["public_points"]) == (3, 3)
+    assert (alice["hidden_earned"], alice["hidden_points"]) == (1, 3)
+    assert {s["case"]: s["status"] for s in alice["hidden"]} == {"01.1:exact": "pass",
+                                                                "01.2:large layers": "fail"}
+    assert bob["earned"] == 0 and "not a valid notebook" in bob["problems"][0]
+    assert [s["status"] for s in bob["hidden"]] == ["missing", "missing"]
+    rows = (tmp_path / "g.csv").read_text().splitlines()
+    assert rows[0].startswith("submission,kind,case") and sum(",hidden," in r for r in rows) == 4
+
+
+@pytest.mark.slow
+def test_gradescope_results_from_the_same_run(source_dir, hidden_dir, tmp_path):
+    from lecturekit.__main__ import main
+
+    results = tmp_path / "results" / "results.json"
+    assert main(["homework", "grade", str(source_dir / "01_test.ipynb"), "--source",
+                 str(source_dir), "--hidden", str(hidden_dir), "--gradescope", str(results),
+                 "--json", str(tmp_path / "g.json")]) == 0
+    data = json.loads(results.read_text())
+    assert data["score"] == 6 == json.loads((tmp_path / "g.json").read_text())[0]["earned"]
+    assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in data["tests"]] == [
+        ("exercise 01.1", 1, 1, "visible"), ("exercise 01.2", 2, 2, "visible"),
+        ("hidden case 01.1:exact", 1, 1, "after_published"),
+        ("hidden case 01.2:large layers", 2, 2, "after_published")]
+    assert "graded by hand: 01.4" in data["output"]
+
+
+def test_gradescope_format():
+    g = homework.Grade("s.ipynb", "s.ipynb", scores=[
+        homework.ExerciseScore("01.1", 1, 0, "fail", "too small", case="01.1"),
+        homework.ExerciseScore("01.4", 2, 0, "manual", "because", case="01.4")],
+        hidden=[homework.ExerciseScore("01.1", 2, 2, "pass", "", "hidden", "01.1:x")])
+    data = homework.gradescope_results(g, "hidden")
+    assert data["score"] == 2 and len(data["tests"]) == 2
+    assert data["tests"][0] == {"name": "exercise 01.1", "score": 0, "max_score": 1,
+                                "status": "failed", "output": "fail: too small",
+                                "visibility": "visible"}
+    assert data["tests"][1]["visibility"] == "hidden"
+    with pytest.raises(ValueError, match="hidden_visibility must be one of"):
+        homework.gradescope_results(g, "later")

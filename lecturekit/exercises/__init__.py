@@ -112,7 +112,9 @@ def exercise_ids() -> list[str]:
 def require_number(answer: Any, what: str = "your answer") -> float:
     if answer is None or answer is ...:
         raise NotImplementedError
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+    if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        answer = plain(answer)     # a subclass is read as the number it holds, not its __float__
+    else:
         try:
             answer = float(answer)
         except (TypeError, ValueError):
