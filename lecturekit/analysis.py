@@ -68,8 +68,8 @@ def locally_connected_params(image_size: Size2d, kernel_size: Size2d, out_channe
     check.integer(out_channels, "out_channels", 1)
     check.integer(in_channels, "in_channels", 1)
     check.integer(stride, "stride", 1)
-    if isinstance(padding, str):
-        check.choice(padding, ["same"], "padding", "padding (give 'same' or an int)")
+    if isinstance(padding, str) and padding != "same":
+        raise ValueError(f"padding must be 'same' or a non-negative int, got {padding!r}")
     if k_h > height or k_w > width:
         raise ValueError(f"kernel_size={kernel_size!r} is larger than image_size={image_size!r}; "
                          f"use at most the image size")
@@ -232,16 +232,16 @@ def _leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
             if name and (not list(m.children()) or any(True for _ in m.parameters(recurse=False)))]
 
 
-def _forward(model: nn.Module, x: torch.Tensor, argument: str):
-    """``model(x)``; an input the model cannot take is one sentence naming ``argument``."""
+def _forward(model: nn.Module, x: torch.Tensor, given: str):
+    """``model(x)``; an input the model cannot take is one sentence naming it (``given``)."""
     try:
         return model(x)
     except torch.OutOfMemoryError:
         raise
     except RuntimeError as error:
-        raise ValueError(f"the model cannot run on {argument} of shape {tuple(x.shape)} "
-                         f"({check.first_line(error)}); give the shape it was built for, "
-                         f"batch dimension first, e.g. (1, 3, 32, 32)") from None
+        raise ValueError(f"the model cannot run on {given} ({check.first_line(error)}); give "
+                         f"the shape it was built for, batch dimension first, e.g. "
+                         f"(1, 3, 32, 32)") from None
 
 
 def _check_model_input(model: nn.Module, input_size: Sequence[int], device) -> torch.device:
@@ -263,7 +263,8 @@ def _counted_forward(model: nn.Module, input_size: Sequence[int],
     model.eval()
     try:
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            _forward(model, torch.zeros(*input_size, device=device), "input_size")
+            _forward(model, torch.zeros(*input_size, device=device),
+                     f"input_size={tuple(input_size)}")
     finally:
         model.train(was_training)
     return counter
@@ -334,7 +335,7 @@ def activations(model: nn.Module, x: torch.Tensor,
     was_training = model.training
     model.eval()
     try:
-        _forward(model, x, "x")
+        _forward(model, x, f"x of shape {tuple(x.shape)}")
     finally:
         model.train(was_training)
         for h in handles:
