@@ -659,12 +659,12 @@ def multichannel_conv_explorer(image: torch.Tensor | None = None, preset: str | 
     state = {"busy": False}
 
     def current():
-        weight = torch.stack([torch.stack([parse_kernel(texts[o][c].value,
-                                                        f"kernel {o}: {CHANNEL_NAMES[c]}")
-                                           for c in range(3)]) for o in range(2)]) \
-            if len({t.value.count(";") for row in texts for t in row}) == 1 else None
-        if weight is None:
-            raise ValueError("kernels: all six kernels must have the same size")
+        kernels = [[parse_kernel(texts[o][c].value, f"kernel {o}: {CHANNEL_NAMES[c]}")
+                    for c in range(3)] for o in range(2)]
+        sizes = sorted({f"{k.shape[0]}x{k.shape[1]}" for row in kernels for k in row})
+        if len(sizes) > 1:
+            raise ValueError(f"kernels: all six kernels must have the same size, got {', '.join(sizes)}")
+        weight = torch.stack([torch.stack(row) for row in kernels])
         x = inputs[controls["input"].value]
         x = x[0] if x.dim() == 4 and x.shape[0] == 1 else x
         return x.detach().float().cpu(), weight, torch.tensor([b.value for b in biases], dtype=torch.float32)
