@@ -17,8 +17,8 @@ from .env import setup  # noqa: E402
 from .lessons import lesson  # noqa: E402
 
 _SUBMODULES = {
-    "analysis", "course", "data", "env", "exercises", "interpret", "layers", "lessons", "models", "plots",
-    "references", "train", "viz", "widgets",
+    "analysis", "course", "data", "env", "exercises", "interpret", "layers", "lessons", "models",
+    "pictures", "plots", "references", "reproduce", "train", "viz", "widgets",
 }
 
 __all__ = ["setup", "lesson", "__version__", *sorted(_SUBMODULES)]
@@ -28,3 +28,9 @@ def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'lecturekit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """What ``dir(lk)`` and tab completion show: the functions and every submodule, imported
+    or not yet."""
+    return sorted(set(globals()) | _SUBMODULES)

@@ -40,3 +40,13 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme
+
+
+def test_tab_completion_lists_every_submodule():
+    import lecturekit as lk
+
+    names = dir(lk)
+    for module in ("analysis", "data", "interpret", "layers", "models", "pictures", "reproduce",
+                   "train", "widgets"):
+        assert module in names
+    assert "setup" in names and "lesson" in names
