@@ -17,6 +17,7 @@ help:
 	@echo "make browser  the real-browser test alone (JupyterLab in headless Chromium)"
 	@echo "make execute  re-run every notebook in place (class profile) to refresh stored outputs"
 	@echo "make bench    print the benchmark table and write it to BENCHMARKS.md"
+	@echo "make gpu-check  on a CUDA GPU: ResNet-20 GPU recipe and every notebook under nbval (<= 8 min)"
 	@echo "make homework write the student editions to homework/"
 	@echo "make html     every notebook as an HTML page, with an index, in build/html"
 	@echo "make slides   every notebook as a reveal.js deck that works offline, in build/slides"
@@ -76,6 +77,13 @@ homework: $(STAMP)
 bench: export LECTUREKIT_DATA ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
 bench: $(STAMP)
 	$(BIN)/python -m lecturekit bench --output BENCHMARKS.md $(BENCH_ARGS)
+
+# On a CUDA GPU (fails at once without one): the ResNet-20 GPU recipe of `make bench` against the
+# paper's 91.25% and 60 s, then every notebook under nbval in the smoke profile on CUDA; a table
+# in build/gpu-check/report.md. GPU_CHECK_ARGS="--notebook-times" also times the gpu profile.
+.PHONY: gpu-check
+gpu-check: $(STAMP)
+	$(BIN)/python tests/gpu/check.py $(GPU_CHECK_ARGS)
 
 html: $(STAMP)
 	$(BIN)/python -m lecturekit site html --output build/html
