@@ -267,3 +267,30 @@ DESIGN_IDEAS: list[DesignIdea] = [
     DesignIdea("cardinality: grouped convolutions in residual blocks", "ResNeXt", 2016, "resnext"),
     DesignIdea("dense connections: concatenate all earlier feature maps", "DenseNet", 2016, "densenet"),
 ]
+
+
+# ----------------------------------------------------------------- notebooks 09-12 additions
+#: VGG section 4.1: net B against a "shallow net" with each pair of 3x3 layers replaced by one
+#: 5x5 layer (same receptive field): "the top-1 error of the shallow net was measured to be 7%
+#: higher than that of B (on a center crop)".
+PUBLISHED["vgg13"]["shallow_5x5_top1_increase"] = Published(
+    7.0, "% higher top-1 error", "vgg", "section 4.1 (B with each pair of 3x3 layers replaced by "
+    "one 5x5 layer, center crop)")
+#: GoogLeNet section 1: "12x fewer parameters than the winning architecture of Krizhevsky et al."
+PUBLISHED["googlenet"]["fewer_than_alexnet"] = Published(
+    12, "times fewer parameters than AlexNet", "googlenet", "section 1 ('uses 12x fewer parameters "
+    "than the winning architecture of Krizhevsky et al.')")
+#: Inception-v4 and Inception-ResNet (arXiv:1602.07261), Table 2: single-model, single-crop
+#: ILSVRC 2012 validation errors. The paper prints no parameter counts; the counts given are
+#: those of timm's ports of the authors' released networks (inception_v4, inception_resnet_v2).
+for _name, (_top1, _top5) in {"inception_v3": (21.2, 5.6), "inception_resnet_v1": (21.3, 5.5),
+                              "inception_v4": (20.0, 5.0), "inception_resnet_v2": (19.9, 4.9)}.items():
+    PUBLISHED.setdefault(_name, {}).update({
+        "v4_table2_top1": Published(_top1, "% top-1 error", "inception_v4", "Table 2 (single crop, "
+                                    "single model)"),
+        "v4_table2_top5": Published(_top5, "% top-5 error", "inception_v4", "Table 2 (single crop, "
+                                    "single model)")})
+PUBLISHED["inception_v4"]["parameters"] = Published(
+    42.7e6, "parameters", "inception_v4", "timm's inception_v4 (the paper prints no count)")
+PUBLISHED["inception_resnet_v2"]["parameters"] = Published(
+    55.8e6, "parameters", "inception_v4", "timm's inception_resnet_v2 (the paper prints no count)")

@@ -62,3 +62,12 @@ def test_class_scale_variants():
         assert net(torch.randn(2, 3, 32, 32)).shape == (2, 10)
     assert not any(isinstance(m, torch.nn.BatchNorm2d)
                    for m in models.create("inception_bn_cifar", batch_norm=False).modules())
+
+
+def test_the_batch_norm_network_narrows_with_width_and_takes_16x16_images():
+    full, narrow = models.create("inception_bn_cifar"), models.create("inception_bn_cifar", width=0.5)
+    assert analysis.count_parameters(full) == 95_210
+    assert analysis.count_parameters(narrow) < analysis.count_parameters(full) / 3
+    assert narrow(torch.randn(2, 3, 16, 16)).shape == (2, 10)
+    with pytest.raises(ValueError, match="width"):
+        models.create("inception_bn_cifar", width=0)

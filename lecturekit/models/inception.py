@@ -193,23 +193,32 @@ class SmallInception(nn.Module):
           recipe=dict(epochs=8, batch_size=64, optimizer="sgd", lr=0.01, momentum=0.9,
                       schedule="constant"))
 def inception_bn_cifar(num_classes: int = 10, in_channels: int = 3, batch_norm: bool = True,
-                       activation: str = "relu") -> nn.Module:
+                       activation: str = "relu", width: float = 1.0) -> nn.Module:
     """A small Inception-style CIFAR-10 network for the batch-normalization experiment (after
     Ioffe & Szegedy 2015, arXiv:1502.03167, Figure 2): a 3x3 stem, six two-branch Inception
     modules in three stages (16x16, 8x8, 4x4), global average pooling. ``batch_norm=False``
-    gives the baseline, ``activation='sigmoid'`` the paper's BN-x5-Sigmoid variant. No published
+    gives the baseline, ``activation='sigmoid'`` the paper's BN-x5-Sigmoid variant; ``width``
+    scales every layer's channels (0.25 for a class-scale run on 16x16 images). No published
     count."""
+    if activation not in ("relu", "sigmoid"):
+        raise ValueError(f"activation must be 'relu' or 'sigmoid', got {activation!r}.")
+    if not (isinstance(width, (int, float)) and width > 0):
+        raise ValueError(f"width must be a positive number (1.0 = the full network), got {width!r}.")
     act = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid}[activation]
+
+    def c(channels: int) -> int:     # a width-scaled channel count, even so that 3x3 // 2 works
+        return max(2, 2 * round(channels * width / 2))
 
     def module(cin: int, ch1x1: int, ch3x3: int) -> SmallInception:
         return SmallInception(cin, ch1x1, ch3x3, batch_norm, act)
 
+    s1, s2, s3 = c(16) + c(32), c(32) + c(48), c(48) + c(64)   # module outputs per stage
     model = nn.Sequential(
-        *conv_unit(in_channels, 32, 3, batch_norm, act), nn.MaxPool2d(2),
-        module(32, 16, 32), module(48, 16, 32), nn.MaxPool2d(2),
-        module(48, 32, 48), module(80, 32, 48), nn.MaxPool2d(2),
-        module(80, 48, 64), module(112, 48, 64),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(112, num_classes))
+        *conv_unit(in_channels, c(32), 3, batch_norm, act), nn.MaxPool2d(2),
+        module(c(32), c(16), c(32)), module(s1, c(16), c(32)), nn.MaxPool2d(2),
+        module(s1, c(32), c(48)), module(s2, c(32), c(48)), nn.MaxPool2d(2),
+        module(s2, c(48), c(64)), module(s3, c(48), c(64)),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(s3, num_classes))
     for m in model.modules():   # He initialization, so that the baseline without BN trains too
         if isinstance(m, nn.Conv2d):
             nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
