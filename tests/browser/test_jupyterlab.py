@@ -1,7 +1,9 @@
 """End to end in a real browser: JupyterLab from this environment, driven by Playwright in
 headless Chromium (Debian's ``chromium`` package; Playwright's own browser download is not
 used). Opens notebooks, runs all cells, checks there is no error output, that the plots are
-displayed, and that the convolution explorer renders and reacts to its sliders.
+displayed, and that the convolution explorer renders and reacts to its sliders; and, on a
+small notebook written by the test, that the network explorer's picture changes when its
+layer and channel controls move, and that the multi-channel explorer steps.
 
 Skipped with a message when no Chromium is installed, unless ``LECTUREKIT_REQUIRE_BROWSER=1``
 (set by CI), where a missing browser is a failure.
@@ -25,6 +27,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NOTEBOOKS = ["00_course_overview.ipynb", "02_convolution.ipynb"]
+EXPLORERS = "explorers.ipynb"     # written by the test: the course notebooks stay untouched
+EXPLORER_CELLS = [
+    "import torch\nimport lecturekit as lk\ntorch.manual_seed(0)",
+    "net = lk.widgets.network_explorer(lk.models.create('lenet5'), torch.randn(1, 32, 32))\nnet",
+    "channels = lk.widgets.multichannel_conv_explorer()\nchannels",
+]
 SCREENSHOTS = Path(os.environ.get("LECTUREKIT_SCREENSHOTS", ROOT / "build" / "screenshots"))
 
 
@@ -64,6 +72,15 @@ def _lab_settings(folder: Path) -> None:
         path.write_text(json.dumps(values))
 
 
+def _write_notebook(path: Path, sources: list[str]) -> None:
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+              "source": source} for source in sources]
+    notebook = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook))
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     chromium = _chromium()
@@ -77,6 +94,7 @@ def lab(tmp_path_factory):
     root.mkdir()
     for name in NOTEBOOKS:
         shutil.copy(ROOT / "notebooks" / name, root / name)
+    _write_notebook(root / EXPLORERS, EXPLORER_CELLS)
     _lab_settings(base / "settings")
     port, token = _free_port(), "lecturekit-browser-test"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"),
@@ -196,4 +214,73 @@ def test_convolution_notebook_runs_and_its_explorer_reacts_to_a_slider(lab, brow
                            arg=before_image, timeout=30_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     explorer.screenshot(path=str(SCREENSHOTS / "02_convolution_explorer.png"))
+    page.close()
+
+
+def _src_changes(page, selector: str, before: str | None) -> None:
+    page.wait_for_function("([selector, before]) => { const e = document.querySelector(selector);"
+                           " return e && e.getAttribute('src') && e.getAttribute('src') !== before; }",
+                           arg=[selector, before], timeout=30_000)
+
+
+def test_network_explorer_picture_changes_when_its_controls_move(lab, browser):
+    url, token, _ = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    cells = _run_all(page, url, token, EXPLORERS, timeout_s=180)
+    assert not _errors(cells), _errors(cells)
+    report = page.locator(".widget-html", has_text="receptive field").first
+    report.wait_for(timeout=30_000)
+    explorer = page.locator(".widget-vbox", has=report).last
+    explorer.scroll_into_view_if_needed()
+    image = explorer.locator(".widget-image").first
+    image.wait_for(timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.widget-image')?.naturalWidth > 0", timeout=30_000)
+    marker = "lk-network-explorer"
+    image.evaluate(f"e => e.id = '{marker}'")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = [image.screenshot(path=str(SCREENSHOTS / "network_explorer_c1.png"))]
+    assert "1x6x28x28" in report.inner_text()
+
+    before = image.get_attribute("src")                    # 1. choose another layer
+    explorer.locator("select").first.select_option("s4")
+    page.wait_for_function("() => [...document.querySelectorAll('.widget-html')]"
+                           ".some(e => e.innerText.includes('1x16x5x5'))", timeout=30_000)
+    _src_changes(page, f"#{marker}", before)
+    page.wait_for_timeout(300)
+    shots.append(image.screenshot(path=str(SCREENSHOTS / "network_explorer_s4.png")))
+
+    before = image.get_attribute("src")                    # 2. move the channel slider
+    channel = explorer.locator(".widget-hslider", has=page.locator(".widget-label", has_text="channel")).first
+    channel.locator(".noUi-handle, .ui-slider-handle").first.click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => [...document.querySelectorAll('.widget-html')]"
+                           ".some(e => e.innerText.startsWith('channel 1,'))", timeout=30_000)
+    _src_changes(page, f"#{marker}", before)
+    page.wait_for_timeout(300)
+    shots.append(image.screenshot(path=str(SCREENSHOTS / "network_explorer_s4_channel1.png")))
+    assert len(set(shots)) == 3                            # three different pictures on screen
+    explorer.screenshot(path=str(SCREENSHOTS / "network_explorer.png"))
+    page.close()
+
+
+def test_multichannel_explorer_steps_in_the_browser(lab, browser):
+    url, token, _ = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    cells = _run_all(page, url, token, EXPLORERS, timeout_s=180)
+    assert not _errors(cells), _errors(cells)
+    formula = page.locator(".widget-html", has_text="R + G + B + bias").first
+    formula.wait_for(timeout=30_000)
+    explorer = page.locator(".widget-vbox", has=formula).last
+    explorer.scroll_into_view_if_needed()
+    assert page.locator("table.lk-grid").count() == 3 * 3 + 2   # inputs, kernels, parts; outputs
+    before = formula.inner_text()
+    step = explorer.locator(".widget-hslider", has=page.locator(".widget-label", has_text="step")).first
+    step.locator(".noUi-handle, .ui-slider-handle").first.click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(before) => [...document.querySelectorAll('.widget-html')]"
+                           ".some(e => e.innerText.includes('R + G + B') && e.innerText !== before)",
+                           arg=before, timeout=30_000)
+    assert "row 0, column 1" in formula.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    explorer.screenshot(path=str(SCREENSHOTS / "multichannel_explorer.png"))
     page.close()
