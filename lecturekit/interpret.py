@@ -515,8 +515,9 @@ def _node_names(model: nn.Module) -> list[str]:
         return get_graph_node_names(model)[1]
 
 
-def _check_nodes(model: nn.Module, layers: list[str], argument: str = "layers") -> None:
-    names = _node_names(model)
+def _check_nodes(model: nn.Module, layers: list[str], argument: str = "layers",
+                 names: list[str] | None = None) -> None:
+    names = _node_names(model) if names is None else names
     for layer in layers:
         if layer not in names and not any(n.startswith(layer + ".") for n in names):
             raise ValueError(f"{argument}: {layer!r} is not a layer of {type(model).__name__}; "
@@ -595,35 +596,32 @@ class CAMResult:
                              align_corners=False)[0, 0]
 
 
-def _last_spatial_node(model: nn.Module, x: torch.Tensor) -> str:
-    """The last graph node whose output still has a height and width (before pooling)."""
+def _features_and_logits(model: nn.Module, x: torch.Tensor, layer: str | None):
+    """The feature maps of ``layer`` (default: the last layer whose output still has a height
+    and width, i.e. before the global pooling) and the logits, from one feature extractor (so
+    that gradients flow from the logits to the feature maps). Returns (layer, features, logits)."""
     names = _node_names(model)
-    end = len(names)
-    while end > 1:
-        chunk = names[max(1, end - 8):end]
-        with _evaluating(model, inplace=False), torch.no_grad():
-            out = create_feature_extractor(model, return_nodes=chunk)(x)
-        spatial = [n for n in chunk if isinstance(out[n], torch.Tensor) and out[n].dim() == 4]
-        if spatial:
-            return spatial[-1]
-        end -= 8
-    raise ValueError(f"model {type(model).__name__} has no layer with feature maps")
-
-
-def _features_and_logits(model: nn.Module, x: torch.Tensor, layer: str):
-    names = _node_names(model)
+    if layer is None:
+        candidates = names[max(1, len(names) - 16):-1]
+    else:
+        _check_nodes(model, [layer], "layer", names)
+        candidates = [layer]
+    return_nodes = {n: n for n in candidates if n != names[-1]}
+    return_nodes[names[-1]] = "logits"
     with _evaluating(model, inplace=False):
-        extractor = create_feature_extractor(model, return_nodes={layer: "features",
-                                                                  names[-1]: "logits"})
-        out = extractor(x)
-    logits = out["logits"]
+        out = create_feature_extractor(model, return_nodes=return_nodes)(x)
+    logits = out.pop("logits")
     if not isinstance(logits, torch.Tensor) or logits.dim() != 2:
         raise ValueError(f"model {type(model).__name__} must end in class scores (batch x classes)")
-    features = out["features"]
-    if features.dim() != 4:
-        raise ValueError(f"layer: {layer!r} has output shape {tuple(features.shape)}, not feature "
-                         f"maps; choose a layer before the global pooling")
-    return features, logits
+    spatial = [n for n, v in out.items() if isinstance(v, torch.Tensor) and v.dim() == 4
+               and v.shape[-2] * v.shape[-1] > 1]
+    if layer is not None and layer not in spatial:
+        raise ValueError(f"layer: {layer!r} has output shape {tuple(out[layer].shape)}, not feature "
+                         f"maps larger than 1x1; choose a layer before the global pooling")
+    if not spatial:
+        raise ValueError(f"layer: no layer near the end of {type(model).__name__} has feature "
+                         f"maps larger than 1x1; pass layer=... (a name from get_graph_node_names)")
+    return spatial[-1], out[spatial[-1]], logits
 
 
 def _target(target: int | None, logits: torch.Tensor) -> int:
@@ -635,14 +633,10 @@ def _target(target: int | None, logits: torch.Tensor) -> int:
     return target
 
 
-def _prepare(model, image, layer):
+def _prepare(model, image) -> torch.Tensor:
     x = as_batch(image).to(_model_device(model))
     _check_channels(model, x)
-    if layer is None:
-        layer = _last_spatial_node(model, x)
-    else:
-        _check_nodes(model, [layer], "layer")
-    return x, layer
+    return x
 
 
 def class_activation_map(model: nn.Module, image: torch.Tensor, target: int | None = None,
@@ -652,9 +646,9 @@ def class_activation_map(model: nn.Module, image: torch.Tensor, target: int | No
     c is ``sum_k W[c, k] A_k``; its mean plus ``b[c]`` is exactly the logit. Networks whose last
     maps are already the class scores (NiN: a 1x1 convolution to the classes, then pooling)
     give ``A_c`` itself. Raises ``ValueError`` for other networks: use :func:`grad_cam`."""
-    x, layer = _prepare(model, image, layer)
+    x = _prepare(model, image)
     with torch.no_grad():
-        features, logits = _features_and_logits(model, x, layer)
+        layer, features, logits = _features_and_logits(model, x, layer)
     pooled = features.mean((2, 3))
     tolerance = 1e-4 * max(1.0, float(logits.abs().max()))
     linear = [m for m in model.modules() if isinstance(m, nn.Linear)]
@@ -681,14 +675,14 @@ def grad_cam(model: nn.Module, image: torch.Tensor, target: int | None = None,
     gradient of the class logit with respect to it, sum, keep the positive part. Works for any
     network; for global-average-pooling + linear networks it is CAM's positive part divided
     by the number of positions."""
-    x, layer = _prepare(model, image, layer)
+    x = _prepare(model, image)
     with torch.enable_grad():
-        features, logits = _features_and_logits(model, x, layer)
+        layer, features, logits = _features_and_logits(model, x, layer)
         target = _target(target, logits)
         (gradient,) = torch.autograd.grad(logits[0, target], features)
     weights = gradient[0].mean((1, 2))
     cam = torch.relu(torch.einsum("k,khw->hw", weights, features[0].detach()))
-    return CAMResult("Grad-CAM", layer, target, float(logits[0, target]), cam.float().cpu(),
+    return CAMResult("Grad-CAM", layer, target, logits[0, target].item(), cam.float().cpu(),
                      tuple(x.shape[-2:]), logits[0].softmax(0).detach().cpu())
 
 
