@@ -7,6 +7,7 @@ from lecturekit import analysis, models
 from lecturekit.models import inception, xception
 
 
+@pytest.mark.slow
 def test_inception_v3_counts_equal_torchvision_with_and_without_the_auxiliary_head():
     import torchvision
 
@@ -16,6 +17,7 @@ def test_inception_v3_counts_equal_torchvision_with_and_without_the_auxiliary_he
         assert ours == analysis.count_parameters(theirs) == (27_161_264 if aux else 23_834_568)
 
 
+@pytest.mark.slow
 def test_inception_v3_returns_the_auxiliary_logits_in_training_only():
     model = models.create("inception_v3", num_classes=7, aux_logits=True)
     out, aux = model.train()(torch.randn(2, 3, 299, 299))
@@ -44,6 +46,7 @@ def test_factorizing_7x7_into_1x7_and_7x1_saves_parameters():
     assert sum(c.weight.numel() for c in convs) == 2 * 7 * 64 * 64   # against 49 * 64 * 64
 
 
+@pytest.mark.slow
 def test_xception_has_the_papers_count():
     assert analysis.count_parameters(models.create("xception")) == 22_855_952
 

@@ -4,6 +4,21 @@ import torch
 from lecturekit import analysis, models
 from lecturekit.models.lenet import C3_CONNECTIONS, connection_table
 
+# Models that take more than a few seconds to build and run a batch on a 2-core CPU: their
+# tests are marked slow, so `make quick` leaves them out (`make unit` and `make test` run them).
+HEAVY = {
+    "alexnet", "alexnet_single", "vgg11", "vgg11_lrn", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16",
+    "vgg16_c", "vgg16_bn", "vgg19", "vgg19_bn", "resnet50", "resnet101", "resnet152",
+    "wide_resnet50_2", "resnext50_32x4d", "resnext101_32x8d", "resnet1001_cifar",
+    "preact_resnet1001_cifar", "resnet1202_cifar", "plain1202_cifar", "wrn28_10", "densenet161",
+    "densenet169", "densenet201", "densenet264", "inception_v3", "xception",
+}
+
+
+def by_weight(names):
+    """Parameters for a test over models, the heavy ones marked slow."""
+    return [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY else n for n in names]
+
 
 def test_lenet5_1998_has_the_papers_60000_trainable_parameters():
     model = models.create("lenet5_1998")
@@ -37,7 +52,7 @@ def test_c3_only_reads_connected_maps():
         assert (out[0, j].abs().sum() > 0) == (j in reads_5)
 
 
-@pytest.mark.parametrize("name", models.list_models())
+@pytest.mark.parametrize("name", by_weight(models.list_models()))
 def test_every_model_builds_and_runs_a_batch(name):
     entry = models.entry(name)
     model = models.create(name, num_classes=10).eval()
@@ -56,6 +71,7 @@ TORCHVISION_EQUAL = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ours, theirs", TORCHVISION_EQUAL.items())
 def test_counts_equal_torchvision(ours, theirs):
     import torchvision
@@ -65,6 +81,7 @@ def test_counts_equal_torchvision(ours, theirs):
     assert models.entry(ours).published_parameters == analysis.count_parameters(reference)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, published_millions, tolerance", [
     ("alexnet", 60, 0.02),         # "60 million parameters"; exactly 60,965,224
     ("vgg11", 133, 0.005), ("vgg11_lrn", 133, 0.005), ("vgg13", 133, 0.005),
@@ -131,6 +148,7 @@ RESNETS_EQUAL_TORCHVISION = ["resnet18", "resnet34", "resnet50", "resnet101", "r
                              "wide_resnet50_2", "resnext50_32x4d", "resnext101_32x8d"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", RESNETS_EQUAL_TORCHVISION)
 def test_imagenet_resnets_equal_torchvision(name):
     import torchvision

@@ -13,6 +13,7 @@ def count(name, **options):
     return analysis.count_parameters(models.create(name, **options))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, millions, tolerance", [
     ("preact_resnet164_cifar", 1.7, 0.01), ("resnet164_cifar", 1.7, 0.01),
     ("preact_resnet1001_cifar", 10.2, 0.015),      # ours 10,327,706
@@ -24,6 +25,7 @@ def test_counts_match_the_papers(name, millions, tolerance):
     assert abs(count(name) / 1e6 - millions) / millions <= tolerance
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["densenet121", "densenet169", "densenet201", "densenet161",
                                   "wide_resnet50_2", "resnext50_32x4d", "resnext101_32x8d"])
 def test_counts_equal_torchvision(name):
@@ -33,6 +35,7 @@ def test_counts_equal_torchvision(name):
     assert count(name) == theirs == models.entry(name).published_parameters
 
 
+@pytest.mark.slow
 def test_densenet264_follows_table_1():
     model = models.create("densenet264")
     blocks = [m for m in model.features if isinstance(m, densenet.DenseBlock)]
@@ -121,6 +124,7 @@ def test_preact_resnet20_has_the_v1_layout():
     assert models.create("preact_resnet20_cifar", depth=56)(torch.randn(1, 3, 32, 32)).shape == (1, 10)
 
 
+@pytest.mark.slow
 def test_stochastic_depth_expected_depth_and_test_time_scaling():
     model = models.create("resnet110_cifar", survival_last=0.5)
     blocks = [m for m in model.modules() if isinstance(m, resnet.CifarBlock)]
