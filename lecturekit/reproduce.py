@@ -30,6 +30,7 @@ In a notebook::
         lk.reproduce.plot_degradation(result)
 
     model = lk.reproduce.load_model("deletion", "resnet20")   # trained network, or None
+    test = lk.reproduce.test_set(lk.reproduce.load("deletion"))  # at the size it was trained on
 
 ``load_weights(name, model, run)`` loads shipped weights into a model you built yourself
 (``torch.load(..., weights_only=True)``) and returns whether it found them.
@@ -560,6 +561,13 @@ def load_model(name: str, run: str | None = None) -> nn.Module | None:
     record = runs[run] if run is not None else next(iter(runs.values()))
     model = build(record["model"])
     return model.eval() if load_weights(name, model, run) else None
+
+
+def test_set(result: dict, limit: int | None = None) -> data.ImageDataset:
+    """The CIFAR-10 test images at the size ``result`` was trained on (all 10,000 unless
+    ``limit``), e.g. to run the deletion test on a network from :func:`load_model`."""
+    images = data.load("cifar10", train=False, limit=limit, verbose=False)
+    return downsample(images, result["data"]["image_size"])
 
 
 def not_shipped_message(name: str) -> str:

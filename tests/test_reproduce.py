@@ -163,6 +163,12 @@ def test_deletion_run_ships_both_networks_and_the_deletion_test(results):
     mine = CifarResNet(20, width=2)
     assert reproduce.load_weights("deletion", mine, "resnet20") is True
     assert isinstance(reproduce.plot_deletion(result), Figure)
+    test = reproduce.test_set(result, limit=128)
+    assert test.shape == (3, 16, 16)
+    again = reproduce.deletion_accuracies(model, test, torch.device("cpu"))
+    for made, shipped in zip(again, plain["deleted_accuracy"]):   # the shipped figures, made again
+        assert (made is None) == (shipped is None)
+        assert made is None or made == pytest.approx(shipped, abs=2 / 128)
     with pytest.raises(ValueError, match="resnet20, plain20"):
         reproduce.load_model("deletion", "resnet56")
 
