@@ -5,12 +5,44 @@
 placeholder that raises ``NotImplementedError``, exercise cells lose their outputs, and an
 instruction cell goes on top.
 
-``python -m lecturekit homework grade PATH...`` runs each submitted notebook in a fresh
-kernel, cell by cell with a timeout, and scores every exercise from the line its checker
-printed (``PASS exercise 01.2: ...``). Points come from the exercise metadata of the source
-notebook, ``{"lecturekit": {"exercise": "01.2", "points": 2}}``; open questions
-(``"manual": true``) are listed for grading by hand. Grading runs student code: run it in a
-sandbox (a container or a throw-away VM without your credentials).
+``python -m lecturekit homework grade PATH...`` runs each submitted notebook in a fresh kernel,
+cell by cell with a timeout (:class:`lecturekit.kernels.Kernel`), and checks every exercise
+itself, right after the exercise's cell ran:
+
+* the answer is the expression the *solution* notebook passes to
+  ``lk.exercises.check("NN.k", EXPR)``, evaluated in the student's namespace at that moment (so
+  a later cell that reuses the name changes nothing, and the student's own ``check`` call, its
+  output, and anything it printed count for nothing);
+* the checkers are fresh copies compiled from the package's files (and the instructor's hidden
+  cases, ``--hidden DIR``), read by the grader *before* the student's code ran and sent into the
+  kernel as text under a random module name: monkeypatching ``lk.exercises.check``,
+  ``evaluate``, the registry, an ``nbNN`` module or its file on disk does not reach them;
+* IPython event callbacks, trace and profile functions and a custom string formatter are taken
+  away before each check (the callbacks come back after it), and the check is sent as a *user
+  expression*: not a cell, so not in the history, not seen by input transformers or cell
+  callbacks; its result comes back in the kernel's reply (not in the student's output stream),
+  tagged with a random per-run nonce that no student-visible output contains;
+* comparisons in the checkers read answers as plain numbers, strings and tuples
+  (:func:`lecturekit.exercises.plain`): an object whose ``__eq__`` always says True fails.
+
+Points come from the exercise metadata of the source notebook,
+``{"lecturekit": {"exercise": "01.2", "points": 2}}``; open questions (``"manual": true``) are
+listed for grading by hand. Endless loops are interrupted; a kernel that dies is restarted, the
+cells before re-run, and grading goes on after the cell that killed it; every problem is noted.
+
+Threat model, honestly. **Grading runs student code: use a sandbox** (a container or a
+throw-away VM without your credentials or network). The checks run in the student's own
+Python process, because they must call the student's functions; so a student who writes code
+aimed at this grader's internals can still defeat it: replacing built-ins or ``sys.modules``
+entries the checkers use (``torch``, ``math``), an audit hook (``sys.addaudithook``, which cannot
+be removed) or a background thread that watches for the grader's request and reads its nonce,
+patching ipykernel's reply, or reading an answer-bearing file. The grader does not claim to stop
+that. It makes the cheap attacks fail (printed lines, patched checkers, lying ``__eq__``), and
+it flags for review by hand every submission whose code uses such tools more often than the
+solution notebook does (``Grade.flags``: ``sys.modules``, ``builtins``, trace/audit hooks, IPython
+callbacks, frame inspection, threads, ``os._exit``, printed ``PASS exercise`` lines, ...).
+Expected values of the public checkers are readable in the installed package; cases kept in a
+``--hidden`` folder are not.
 """
 
 from __future__ import annotations
@@ -156,7 +188,7 @@ def _answer_expression(source: str, exercise: str) -> str | None:
 
 def _source_exercises(source: Path) -> list[dict]:
     """The exercises of a solution notebook, in order: id, points, manual, answer expression."""
-    notebook = json.loads(source.read_text())
+    notebook = json.loads(_read_text(source))
     exercises = []
     for cell in notebook["cells"]:
         meta = exercise_meta(cell)
@@ -171,6 +203,35 @@ def _source_exercises(source: Path) -> list[dict]:
 
 
 # -- checkers, read by the grader before any student code runs
+_SNAPSHOT: dict[str, str] = {}     # files read by preload() for the current grading run
+
+
+def _read_text(path: Path) -> str:
+    """A file's text; during a ``grade`` command, as it was when the command started: a
+    student's kernel that rewrites a checker, a solution notebook or another submission on
+    disk changes nothing in that run (see :func:`preload`)."""
+    key = str(Path(path).resolve())
+    return _SNAPSHOT[key] if key in _SNAPSHOT else Path(key).read_text()
+
+
+def _exists(path: Path) -> bool:
+    return str(Path(path).resolve()) in _SNAPSHOT or Path(path).exists()
+
+
+def preload(submissions: list[Path], source: Path, hidden: Path | None = None) -> None:
+    """Read every file grading will need before any student code runs (until
+    ``_SNAPSHOT.clear()``)."""
+    from . import exercises as package
+
+    folders = [Path(package.__file__).parent] + ([hidden] if hidden and hidden.is_dir() else [])
+    paths = [p for folder in folders for p in sorted(folder.glob("*.py"))]
+    paths += submissions + ([source] if source.is_file() else
+                            [source / s.name for s in submissions])
+    for path in paths:
+        try:
+            _SNAPSHOT[str(Path(path).resolve())] = Path(path).read_text()
+        except (OSError, UnicodeDecodeError):
+            pass                      # reported by grade(), for that submission alone
 @dataclass
 class Checkers:
     """The checker sources for one notebook, read from the installed package (and the hidden
@@ -189,15 +250,15 @@ def load_checkers(exercises: list[dict], hidden: Path | None = None) -> Checkers
     folder = Path(package.__file__).parent
     stems = sorted({f"nb{e['exercise'].split('.')[0]}" for e in exercises})
     read = [(stem, folder / f"{stem}.py") for stem in stems]
-    public = [(stem, str(path), path.read_text()) for stem, path in read if path.exists()]
+    public = [(stem, str(path), _read_text(path)) for stem, path in read if _exists(path)]
     secret = []
     if hidden is not None:
         if not hidden.is_dir():
             raise ValueError(f"--hidden must be a folder of nbNN.py files; {hidden} is not a folder")
-        secret = [(stem, str(hidden / f"{stem}.py"), (hidden / f"{stem}.py").read_text())
-                  for stem in stems if (hidden / f"{stem}.py").exists()]
+        secret = [(stem, str(hidden / f"{stem}.py"), _read_text(hidden / f"{stem}.py"))
+                  for stem in stems if _exists(hidden / f"{stem}.py")]
     init = folder / "__init__.py"
-    checkers = Checkers((str(init), init.read_text()), public, secret, {})
+    checkers = Checkers((str(init), _read_text(init)), public, secret, {})
     if secret:                             # run the instructor's files here to list their cases
         made: list[str] = []
         try:
@@ -294,7 +355,8 @@ def _grade_in_kernel(args, user_ns):
 def _clear_hooks(stash_name):
     """Before grading: take away what could watch or change the grader's request (IPython
     event callbacks, trace and profile functions, a custom text formatter for strings); the
-    callbacks are kept aside and put back afterwards. Returns the callbacks' counts."""
+    callbacks are kept aside and put back afterwards. Returns how many callbacks of each event
+    come from elsewhere than IPython, ipykernel, matplotlib and ipywidgets."""
     import sys
     import threading
 
@@ -302,7 +364,10 @@ def _clear_hooks(stash_name):
 
     shell = get_ipython()
     callbacks = shell.events.callbacks
-    counts = {event: len(functions) for event, functions in callbacks.items()}
+    libraries = ("IPython", "ipykernel", "matplotlib", "matplotlib_inline", "ipywidgets")
+    counts = {event: sum(getattr(f, "__module__", None) is None
+                         or str(f.__module__).split(".")[0] not in libraries for f in functions)
+              for event, functions in callbacks.items()}
     setattr(shell, stash_name, {event: list(functions) for event, functions in callbacks.items()})
     for functions in callbacks.values():
         functions.clear()
@@ -531,19 +596,19 @@ def grade(submission: Path, source: Path, timeout: float = 120, hidden: Path | N
     start = time.monotonic()
     result = Grade(str(submission), submission.name)
     source_path = source / submission.name if source.is_dir() else source
-    if not source_path.exists():
+    if not _exists(source_path):
         result.problems.append(f"no notebook named {submission.name} in {source}")
         return result
     exercises = _source_exercises(source_path)
     checkers = load_checkers(exercises, hidden)
     grading = None
     try:
-        notebook = nbformat.read(submission, as_version=4)
+        notebook = nbformat.reads(_read_text(submission), as_version=4)
     except Exception as error:  # not JSON, not a notebook, unreadable
         result.problems.append(f"not a valid notebook: {type(error).__name__}: {error}"[:200])
         unreadable = "submission unreadable"
     else:
-        result.flags = _flags(notebook, json.loads(source_path.read_text()))
+        result.flags = _flags(notebook, json.loads(_read_text(source_path)))
         grading = _Grading(notebook, exercises, checkers, source_path.parent, timeout, result,
                            max_restarts)
         grading.run()
@@ -704,7 +769,11 @@ def _run_grade(args) -> int:
         raise ValueError(f"--gradescope writes the results of one submission; "
                          f"{len(submissions)} notebooks were given")
     source = args.source or _notebooks_dir()
-    grades = [grade(path, source, args.timeout, args.hidden) for path in submissions]
+    preload(submissions, source, args.hidden)
+    try:
+        grades = [grade(path, source, args.timeout, args.hidden) for path in submissions]
+    finally:
+        _SNAPSHOT.clear()
     print(table(grades))
     if args.csv:
         write_csv(grades, args.csv)

@@ -315,12 +315,16 @@ def test_hidden_cases_end_to_end_and_the_other_submissions_still_graded(source_d
 
     folder = tmp_path / "submissions"
     folder.mkdir()
-    nbformat.write(student_with(exercise_1=EXERCISE_1, exercise_2=HARDCODED),
-                   folder / "alice.ipynb")
+    rewrite = (f"\nopen({str(hidden_dir / 'nb01.py')!r}, 'w').write("
+               "'from lecturekit.exercises import checker\\n'"
+               "'checker(\"01.2:large layers\", \"x\", points=2)(lambda a: None)\\n')")
+    nbformat.write(student_with(setup_extra=rewrite, exercise_1=EXERCISE_1, exercise_2=HARDCODED),
+                   folder / "alice.ipynb")                 # rewrites the hidden file: in vain
     (folder / "bob.ipynb").write_text("{ not json")
     assert main(["homework", "grade", str(folder), "--source", str(source_dir / "01_test.ipynb"),
                  "--hidden", str(hidden_dir), "--timeout", "120", "--csv",
                  str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json")]) == 0
+    assert "lambda a: None" in (hidden_dir / "nb01.py").read_text()   # alice's kernel wrote it
     alice, bob = json.loads((tmp_path / "g.json").read_text())
     assert (alice["public_earned"], alice["public_points"]) == (3, 3)
     assert (alice["hidden_earned"], alice["hidden_points"]) == (1, 3)
