@@ -13,6 +13,9 @@
   :func:`grad_cam` (Selvaraju et al., 2017, arXiv:1610.02391) for any network; drawn by
   :func:`overlay_figure`.
 
+These figures are made with pyplot, so a notebook shows them at the end of the cell (end the
+line with ``;``); the explorers in :mod:`lecturekit.widgets` draw their own.
+
 Intermediate outputs come from torchvision's
 :func:`~torchvision.models.feature_extraction.create_feature_extractor` (layer names as in
 :func:`~torchvision.models.feature_extraction.get_graph_node_names`), not from hand-written
@@ -26,6 +29,7 @@ import contextlib
 import operator
 from dataclasses import dataclass, field
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.fx as fx
@@ -488,7 +492,7 @@ def first_layer_filters(model: nn.Module, ncols: int = 8, title: str | None = No
     count = w.shape[0]
     ncols = min(ncols, count)
     nrows = -(-count // ncols)
-    fig = Figure(figsize=(1.1 * ncols + 1.2, 1.15 * nrows + 0.7), layout="constrained")
+    fig = plt.figure(figsize=(1.1 * ncols + 1.2, 1.15 * nrows + 0.7), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
     limit = _signed_limit(w)
     image = None
@@ -553,7 +557,7 @@ def feature_maps_figure(model: nn.Module, image: torch.Tensor, layers: list[str]
     layers = list(layers) if layers is not None else _default_layers(model)
     maps = activations(model, image, layers)
     ncols = max_maps + 1
-    fig = Figure(figsize=(1.05 * ncols + 0.6, 1.15 * len(layers) + 0.6), layout="constrained")
+    fig = plt.figure(figsize=(1.05 * ncols + 0.6, 1.15 * len(layers) + 0.6), layout="constrained")
     axes = fig.subplots(len(layers), ncols, squeeze=False)
     for ax in axes.flat:
         ax.set(xticks=[], yticks=[])
@@ -690,7 +694,7 @@ def overlay_figure(image: torch.Tensor, result: CAMResult, classes: list[str] | 
                    title: str | None = None) -> Figure:
     """The image, the class activation map at the layer's resolution (with a colour bar;
     symmetric limits for a signed CAM), and the map stretched over the image."""
-    fig = Figure(figsize=(9.6, 3.4), layout="constrained")
+    fig = plt.figure(figsize=(9.6, 3.4), layout="constrained")
     axes = fig.subplots(1, 3)
     label = classes[result.target] if classes else f"class {result.target}"
     show_image(axes[0], image, "input")

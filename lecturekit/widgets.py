@@ -628,9 +628,10 @@ def multichannel_conv_figure(s: MultichannelStep) -> Figure:
 def multichannel_conv_explorer(image: torch.Tensor | None = None, preset: str | None = None,
                                stride: int = 2, padding: int = 1) -> widgets.VBox:
     """Several input and output channels: a 3-channel input (a small grid of numbers, or
-    ``image``, a 3xHxW picture), two filters of 3 kernels each (editable as text, or from a
-    preset) and their biases. A step slider (or play) moves the window; the figure shows each
-    channel's contribution and how they add up, with the bias, to one output unit."""
+    ``image``, a 3xHxW picture, shown first when given), two filters of 3 kernels each
+    (editable as text, or from a preset) and their biases. A step slider (or play) moves the
+    window; the figure shows each channel's contribution and how they add up, with the bias,
+    to one output unit."""
     presets = kernel_presets()
     preset = preset or next(iter(presets))
     message, formula, tables = widgets.HTML(), widgets.HTML(), widgets.HTML()
@@ -639,7 +640,7 @@ def multichannel_conv_explorer(image: torch.Tensor | None = None, preset: str | 
     if image is not None:
         inputs["your image"] = image
     controls = {
-        "input": widgets.Dropdown(options=list(inputs), description="input"),
+        "input": widgets.Dropdown(options=list(inputs), value=list(inputs)[-1], description="input"),
         "preset": widgets.Dropdown(options=list(presets), value=preset, description="kernels",
                                    layout=widgets.Layout(width="380px")),
         "stride": _slider("stride", stride, 1, 3),

@@ -1,6 +1,7 @@
 """lk.interpret: layer reports of any network, receptive fields along the graph, what a
 trained network learned (filters, feature maps) and class activation maps."""
 
+import matplotlib.pyplot as plt
 import pytest
 import torch
 from matplotlib.figure import Figure
@@ -9,6 +10,12 @@ from torch import nn
 import lecturekit as lk
 from lecturekit import interpret
 from lecturekit.analysis import receptive_field
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
 
 
 def _image(*shape, seed=0):
