@@ -40,3 +40,20 @@ def normalize(function) -> str:
             raise Failure(f"for shape {shape}, mean {mean}, std {std} the values differ by up to "
                           f"{worst:.3g}; divide by 255 first, then standardize each channel.")
     return f"all {len(cases)} test cases agree."
+
+
+@checker("00.4", "run profiles")
+def run_profiles(answer) -> str:
+    """(smoke epochs, full epochs, smoke train subset) for P.choose(1, 3, 30)."""
+    from .. import env
+
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        raise Failure("give a triple: (smoke epochs, full epochs, smoke train subset).")
+    smoke, full = env.PROFILES["smoke"], env.PROFILES["full"]
+    if answer[0] != smoke.choose(1, 3, 30) or answer[1] != full.choose(1, 3, 30):
+        raise Failure("P.choose(smoke, class, full) returns its first argument in the smoke "
+                      "profile and its third in the full profile.")
+    if answer[2] != smoke.train_limit:
+        raise Failure("the smoke profile's default train subset is printed by the profile "
+                      "table above (train_limit).")
+    return "correct."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import checker, compare_function, compare_number
+from . import checker, compare_function, compare_number, require_number
 
 
 @checker("01.1", "fully connected layer on MNIST")
@@ -28,8 +28,39 @@ def conv_layer_params(function) -> str:
 
 
 @checker("01.3", "locally connected vs convolutional")
-def lc_over_conv(answer) -> str:
-    """3 -> 16 channels, 5x5 filters, 32x32 input, no padding: 28*28 positions."""
-    return compare_number(answer, 28 * 28,
-                          "a locally connected layer has one filter bank (and bias) per "
-                          "output position; how many output positions are there?")
+def lc_and_conv_counts(answer) -> str:
+    """3 -> 16 channels, 5x5 filters, 32x32 input, no padding, biases: (conv, locally connected).
+
+    Both counts are asked for, not their ratio: the ratio is the number of output positions
+    with or without biases, so it cannot tell whether the biases were counted."""
+    from . import Failure
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Failure("give a pair: (parameters of the convolution, parameters of the locally "
+                      "connected layer).")
+    conv, local = (require_number(a, "each count") for a in answer)
+    per_filter_bank = 16 * 3 * 5 * 5
+    positions = (32 - 5 + 1) ** 2
+    if (conv, local) == (per_filter_bank, positions * per_filter_bank):
+        raise Failure("almost: both layers have biases (one per filter for the convolution, one "
+                      "per output value for the locally connected layer).")
+    compare_number(conv, per_filter_bank + 16, "the convolution has 16 filters of 3x5x5 weights, "
+                   "plus one bias per filter.")
+    compare_number(local, positions * (per_filter_bank + 16),
+                   "the locally connected layer has its own filter bank and biases at every "
+                   "output position; how many output positions are there?")
+    return "correct."
+
+
+@checker("01.5", "equivariance of a strided convolution")
+def strided_equivariance(answer) -> str:
+    """(shift of 2 pixels, shift of 3 pixels): does f(shift x) equal a shift of f(x)?"""
+    from . import Failure
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2 or not all(
+            isinstance(a, bool) for a in answer):
+        raise Failure("give a pair of booleans: (equivariant for a 2-pixel shift, equivariant "
+                      "for a 3-pixel shift).")
+    if tuple(answer) != (True, False):
+        raise Failure("not what the measurement shows: a stride-2 convolution computes its "
+                      "outputs at every second position only. Which input shifts move the "
+                      "output by a whole number of its pixels?")
+    return "correct: with stride s, only shifts by multiples of s commute (aliasing)."

@@ -46,3 +46,18 @@ def output_shape(answer) -> str:
     if wrong:
         raise Failure(f"the {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not right.")
     return "correct."
+
+
+@checker("02.5", "windows per pixel with 'same' padding")
+def windows_per_pixel(answer) -> str:
+    """9x9 image, 5x5 kernel, padding 2: the corner is in 3x3 windows, the centre in 5x5."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Failure("give a pair: (windows containing the corner, windows containing the centre).")
+    corner, centre = answer
+    if centre != 25:
+        raise Failure("the centre pixel: how many positions of a 5x5 window contain it, "
+                      "when none of them runs off the padded image?")
+    if corner != 9:
+        raise Failure("the corner pixel: along one axis, the window can start 2 cells before it "
+                      "(in the padding) up to the corner itself; how many starts is that, in 2-D?")
+    return "correct: padding lets border pixels into more windows, but still fewer than the centre."

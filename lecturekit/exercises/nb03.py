@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from . import Failure, checker, compare_number
+from . import Failure, checker, compare_number, require_number
 
 FEATURE_MAP = [[3., 0, 1, 2], [1, 4, 5, 0], [0, 2, 2, 9], [7, 1, 0, 3]]
 
@@ -45,7 +45,31 @@ def max_pool1d(function) -> str:
 
 
 @checker("03.3", "GAP head vs flatten head")
-def gap_ratio(answer) -> str:
-    expected = (2048 * 49 * 1000 + 1000) / (2048 * 1000 + 1000)
-    return compare_number(answer, expected, "count weights and biases of both heads; the "
-                          "flatten head sees 7*7 values per channel.", rel=1e-4)
+def gap_and_flatten_counts(answer) -> str:
+    """(GAP head, flatten head) parameters, 2048 channels of 7x7 -> 1000 classes, with biases.
+
+    Both counts are asked for, not only their ratio: a ratio can come out nearly right from
+    wrong counts (biases forgotten in both, for instance)."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Failure("give a pair: (parameters of the GAP head, parameters of the flatten head).")
+    gap, flat = (require_number(a, "each count") for a in answer)
+    if (gap, flat) == (2048 * 1000, 2048 * 49 * 1000):
+        raise Failure("almost: both linear layers also have one bias per class.")
+    compare_number(gap, 2048 * 1000 + 1000, "after global average pooling the linear layer sees "
+                   "one value per channel; count its weights and biases.")
+    compare_number(flat, 2048 * 49 * 1000 + 1000, "the flatten head sees 7*7 values per channel; "
+                   "count its weights and biases.")
+    return "correct."
+
+
+@checker("03.5", "pooling and shifts by the stride")
+def pooling_shifts(answer) -> str:
+    """(shift of 2, shift of 1): does 2x2/2 max pooling commute with a circular shift?"""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2 or not all(
+            isinstance(a, bool) for a in answer):
+        raise Failure("give a pair of booleans: (equal for a 2-pixel shift, equal for a 1-pixel "
+                      "shift).")
+    if tuple(answer) != (True, False):
+        raise Failure("not what the measurement shows: after a shift, do the 2x2 windows still "
+                      "hold the same pixels? That depends on the shift and the stride.")
+    return "correct: pooling commutes only with shifts by multiples of its stride."

@@ -36,3 +36,24 @@ def fraction_active(answer) -> str:
         raise Failure("give a fraction between 0 and 1.")
     return compare_number(answer, 0.5, "a standard normal input is positive with what "
                           "probability?", rel=0.02)
+
+
+@checker("04.5", "vanishing gradients at half the depth")
+def ratio_at_depths(answer) -> str:
+    """(ratio at depth 10, ratio at depth 20): first/last layer gradient norm, sigmoid, Glorot.
+
+    The gradient is multiplied by about the same factor (well below 1) at every layer, so
+    halving the depth roughly takes the square root of the ratio: many orders of magnitude."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Failure("give a pair: (ratio at depth 10, ratio at depth 20).")
+    shallow, deep = (require_number(a, "each ratio") for a in answer)
+    if not (0 < deep < 1 and 0 < shallow < 1):
+        raise Failure("both ratios are first-layer / last-layer gradient norms of sigmoid "
+                      "networks: positive and far below 1. Did you divide the right way round?")
+    if not 0 < deep < shallow < 1:
+        raise Failure("with half the layers, the gradient is multiplied by half as many small "
+                      "factors: which ratio should be larger?")
+    if shallow / deep < 100:
+        raise Failure("the ratios should differ by orders of magnitude, not a small factor: "
+                      "did you build the depth-10 network with plain_cnn(..., depth=10)?")
+    return "correct: each sigmoid layer shrinks the gradient by a roughly constant factor."
