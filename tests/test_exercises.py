@@ -1,0 +1,207 @@
+"""Every checker passes the notebook's solution, fails wrong answers with a hint, never
+raises, and never prints the answer of a compute-by-hand exercise."""
+
+import torch
+
+from lecturekit import exercises
+from lecturekit.exercises import evaluate
+
+
+def conv_layer_params(kernel_size, in_channels, out_channels):
+    return out_channels * (in_channels * kernel_size * kernel_size + 1)
+
+
+def subsample(x, weight, bias):
+    n, c, h, w = x.shape
+    sums = x.reshape(n, c, h // 2, 2, w // 2, 2).sum(dim=(3, 5))
+    return sums * weight.view(1, c, 1, 1) + bias.view(1, c, 1, 1)
+
+
+def normalize(images, mean, std):
+    return (images.float() / 255 - torch.tensor(mean).view(1, -1, 1, 1)) / \
+        torch.tensor(std).view(1, -1, 1, 1)
+
+
+def conv1d(x, w):
+    return x.unfold(0, len(w), 1) @ w
+
+
+def max_pool1d(x, k):
+    return x.unfold(0, k, k).amax(dim=1)
+
+
+def softmax(z):
+    e = torch.exp(z - z.max(dim=1, keepdim=True).values)
+    return e / e.sum(dim=1, keepdim=True)
+
+
+RIGHT = {
+    "00.1": torch.zeros(8, 3, 32, 32),
+    "00.2": normalize,
+    "00.4": (1, 30, 2000),
+    "01.1": 78_500,
+    "01.2": conv_layer_params,
+    "01.3": (1_216, 953_344),
+    "01.5": (True, False),
+    "02.1": 32,
+    "02.2": conv1d,
+    "02.3": (8, 16, 32, 32),
+    "02.5": (9, 25),
+    "03.1": [[4, 5], [7, 9]],
+    "03.2": max_pool1d,
+    "03.3": (2_049_000, 100_353_000),
+    "03.5": (True, False),
+    "04.1": 0.25 ** 10,
+    "04.2": lambda x: 1 - torch.tanh(x) ** 2,
+    "04.3": 0.4995,
+    "04.5": (2e-7, 1.3e-13),
+    "05.1": 102_764_544,
+    "07.1": 34_944,
+    "07.2": lambda c_in, c_out, k, g: c_out * (c_in // g) * k * k,
+    "07.3": 27_265_024,
+    "08.1": 16_448,
+    "08.2": lambda x, w, b: torch.einsum("nchw,oc->nohw", x, w) + b.view(1, -1, 1, 1),
+    "08.3": (16, 10),
+    "09.1": 590_080,
+    "09.2": lambda n, k: n * (k - 1) + 1,
+    "09.3": 49 / 27,
+    "10.1": 120_422_400,
+    "10.2": (lambda c, r, o, k, s: s * s * (c * r + r * k * k * o), 26),
+    "10.3": 512,
+    "11.1": lambda x, eps=1e-5: (x - x.mean((0, 2, 3), keepdim=True))
+    / (x.var((0, 2, 3), unbiased=False, keepdim=True) + eps).sqrt(),
+    "11.2": 0.58,
+    "11.3": (0.75, -2.0),
+    "11.5": (False, [0.1, 0.09]),
+    "12.1": 33_920,
+    "12.2": lambda c_in, c_out, k, g: (c_in // g) * k * k * c_out,
+    "12.3": 0.9001,
+    "12.5": lambda x, w, g: torch.nn.functional.conv2d(x, w, padding=w.shape[-1] // 2, groups=g),
+    "12.6": (True, 3.0, 7.9),
+    "13.1": 295_424,
+    "13.2": lambda x, c1, b1, c2, b2: torch.relu(b2(c2(torch.relu(b1(c1(x))))) + x),
+    "13.3": 54,
+    "14.1": 252,
+    "14.2": lambda n, p: sum(1 - i / n * (1 - p) for i in range(1, n + 1)),
+    "14.3": 4_608,
+    "15.1": 216,
+    "15.2": lambda n: n * (n + 1) // 2,
+    "15.3": (23_328, 16),
+    "16.1": 16.4 / 3.57,
+    "16.2": {"1x1 convolutions": "NIN", "identity shortcuts": "ResNet",
+             "depthwise separable convolutions": "xception", "dense connections": "DenseNet"},
+    "16.3": 15_470_264_320 / 3_857_973_248,
+    "05.2": softmax,
+    "05.3": 2.303,
+    "06.1": 1_516,
+    "06.2": subsample,
+    "06.3": 48_120,
+}
+WRONG = {
+    "00.1": torch.zeros(8, 32, 32, 3),
+    "00.2": lambda images, mean, std: images.float(),
+    "00.4": (1, 3, 2000),
+    "01.1": 78_400,
+    "01.2": lambda k, i, o: k * k * i * o,
+    "01.3": (1_200, 940_800),        # biases left out: the ratio would still be right
+    "01.5": (True, True),
+    "02.1": 65,
+    "02.2": lambda x, w: x.unfold(0, len(w), 1) @ w.flip(0),
+    "02.3": (8, 16, 64, 64),
+    "02.5": (4, 25),
+    "03.1": [[4, 5], [2, 9]],
+    "03.2": lambda x, k: x.unfold(0, k, 1).amax(dim=1),
+    "03.3": (2_048_000, 100_352_000),  # biases left out: the ratio is still about 49
+    "03.5": (False, False),
+    "04.1": 0.25,
+    "04.2": lambda x: torch.tanh(x),
+    "04.3": 0.25,
+    "04.5": (1.3e-13, 2e-7),
+    "05.1": 102_760_448,
+    "07.1": 34_848,
+    "07.2": lambda c_in, c_out, k, g: c_out * c_in * k * k // g // g,
+    "07.3": 18_876_416,
+    "08.1": 16_384,
+    "08.2": lambda x, w, b: torch.einsum("nchw,oc->nohw", x, w),
+    "08.3": (16, 10, 1, 1),
+    "09.1": 589_824,
+    "09.2": lambda n, k: n * k,
+    "09.3": 27 / 49,
+    "10.1": 4_816_896,
+    "10.2": (lambda c, r, o, k, s: s * s * (c * r + r * k * k * o), 40),
+    "10.3": 416,
+    "11.1": lambda x, eps=1e-5: (x - x.mean((0, 2, 3), keepdim=True))
+    / (x.var((0, 2, 3), keepdim=True) + eps).sqrt(),
+    "11.2": 0.6,
+    "11.3": (0.5, -1.0),            # no scaling: s = gamma / sigma left out
+    "11.5": (True, [0.1, 0.09]),
+    "12.1": 294_912,
+    "12.2": lambda c_in, c_out, k, g: c_in * k * k * c_out,
+    "12.3": 0.9,
+    "12.5": lambda x, w, g: torch.nn.functional.conv2d(x, w.repeat(1, g, 1, 1), padding=w.shape[-1] // 2),
+    "12.6": (False, 3.0, 7.9),
+    "13.1": 294_912,
+    "13.2": lambda x, c1, b1, c2, b2: b2(c2(torch.relu(b1(c1(x))))) + x,
+    "13.3": 108,
+    "14.1": 1024,
+    "14.2": lambda n, p: n * p,
+    "14.3": 147_456,
+    "15.1": 192,
+    "15.2": lambda n: n * (n - 1) // 2,
+    "15.3": (46_656, 32),
+    "16.1": 16.4 - 3.57,
+    "16.2": {"1x1 convolutions": "GoogLeNet", "identity shortcuts": "ResNet",
+             "depthwise separable convolutions": "Xception", "dense connections": "DenseNet"},
+    "16.3": 3_857_973_248 / 15_470_264_320,
+    "05.2": lambda z: torch.exp(z) / torch.exp(z).sum(dim=1, keepdim=True),
+    "05.3": 0.1,
+    "06.1": 2_416,
+    "06.2": lambda x, w, b: torch.nn.functional.avg_pool2d(x, 2),
+    "06.3": 48_000,
+}
+HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "02.1": "32", "05.1": "102,764,544",
+                  "05.3": "2.30", "07.1": "34,944", "07.3": "27,265,024",
+                  "08.1": "16,448", "12.1": "33,920", "13.1": "295,424",
+                  "14.1": "252", "14.3": "4,608", "15.1": "216", "06.1": "1,516", "06.3": "48,120"}
+
+
+def test_every_exercise_has_a_right_and_a_wrong_answer_here():
+    assert set(exercises.exercise_ids()) == set(RIGHT) == set(WRONG)
+
+
+def test_right_answers_pass():
+    for exercise_id, answer in RIGHT.items():
+        result = evaluate(exercise_id, answer)
+        assert result.passed, result
+
+
+def test_wrong_answers_fail_with_a_hint_but_not_the_answer():
+    for exercise_id, answer in WRONG.items():
+        result = evaluate(exercise_id, answer)
+        assert not result.passed and len(result.message) > 20, result
+        hidden = HIDDEN_ANSWERS.get(exercise_id)
+        if hidden:
+            assert hidden not in result.message and hidden.replace(",", "") not in result.message
+
+
+def test_code_that_raises_is_reported_not_raised():
+    def broken(*args):
+        raise ZeroDivisionError("oops")
+
+    result = evaluate("01.2", broken)
+    assert not result.passed and "ZeroDivisionError" in result.message
+
+
+def test_unanswered_and_nonsense_answers():
+    def not_done(*args):
+        raise NotImplementedError
+
+    assert "not answered" in evaluate("01.2", not_done).message
+    assert not evaluate("01.1", "many").passed
+    assert not evaluate("01.2", 42).passed       # a number where a function is expected
+    assert not evaluate("00.1", [1, 2]).passed
+
+
+def test_check_prints_one_line(capsys):
+    exercises.check("01.1", 78_500)
+    assert capsys.readouterr().out.startswith("PASS exercise 01.1")

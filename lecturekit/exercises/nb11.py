@@ -41,6 +41,24 @@ def running_mean(answer) -> str:
 def folded(answer) -> str:
     if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
         raise Failure("pass a pair (weight, bias).")
-    compare_number(answer[0], 0.5, "the weight is multiplied by s = gamma / sqrt(var + eps).")
-    compare_number(answer[1], -1.0, "the bias becomes (b - mean) * s + beta.")
+    compare_number(answer[0], 0.75, "the weight is multiplied by s = gamma / sqrt(var + eps).")
+    compare_number(answer[1], -2.0, "the bias becomes (b - mean) * s + beta.")
     return "weight and bias are right."
+
+
+@checker("11.5", "predict, then run: a sigmoid network without BN at the baseline's rate")
+def sigmoid_prediction(answer) -> str:
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], bool)):
+        raise Failure("pass a pair (trains, curve): your prediction True or False, and the "
+                      "validation accuracies that train_setting returned.")
+    trains, curve = answer
+    if not (isinstance(curve, (list, tuple)) and curve
+            and all(isinstance(a, float) and 0.0 <= a <= 1.0 for a in curve)):
+        raise Failure("curve must be the list of validation accuracies (fractions between 0 and 1) "
+                      "that train_setting(False, 'sigmoid', 0.01, seed) returns.")
+    measured = curve[-1] >= 0.15
+    if trains != measured:
+        raise Failure(f"your prediction trains={trains} does not match the run (final accuracy "
+                      f"{100 * curve[-1]:.1f}%); look at the sigmoid's derivative (at most 1/4) and at "
+                      "how BN keeps its inputs in the range where it is not flat.")
+    return f"your prediction matches the run (final accuracy {100 * curve[-1]:.1f}%)."

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from . import checker, compare_function, compare_number
+import torch
+import torch.nn.functional as F
+
+from . import Failure, checker, compare_function, compare_number
 
 
 @checker("12.1", "parameters of a separable convolution")
@@ -23,3 +26,43 @@ def grouped_parameters(function) -> str:
 def smoothed_target(answer) -> str:
     return compare_number(answer, 0.9001, "torch spreads eps over all K classes, the true one "
                           "included: 1 - eps + eps / K.", rel=1e-6)
+
+
+@checker("12.5", "grouped convolution from ungrouped ones")
+def grouped_conv2d(function) -> str:
+    if not callable(function):
+        raise Failure("pass the function itself: check('12.5', grouped_conv2d).")
+    g = torch.Generator().manual_seed(12)
+    cases = [(4, 4, 3, 2), (6, 9, 3, 3), (8, 8, 1, 4), (4, 4, 3, 1), (6, 6, 5, 6)]   # c_in, c_out, k, groups
+    for c_in, c_out, k, groups in cases:
+        x = torch.randn(2, c_in, 7, 7, generator=g)
+        weight = torch.randn(c_out, c_in // groups, k, k, generator=g)
+        expected = F.conv2d(x, weight, padding=k // 2, groups=groups)
+        try:
+            got = function(x, weight, groups)
+        except Exception as error:   # a wrong split makes F.conv2d raise: say which case
+            raise Failure(f"{c_in} -> {c_out} channels, {k}x{k}, {groups} groups: your function raised "
+                          f"{type(error).__name__}: {error}") from None
+        if not isinstance(got, torch.Tensor) or got.shape != expected.shape:
+            raise Failure(f"{c_in} -> {c_out} channels, {groups} groups: expected shape "
+                          f"{tuple(expected.shape)}, got {getattr(got, 'shape', type(got).__name__)}.")
+        if not torch.allclose(got, expected, atol=1e-4):
+            raise Failure(f"{c_in} -> {c_out} channels, {k}x{k}, {groups} groups: the values differ; "
+                          "group i takes input channels i*c_in/groups ... and filters i*c_out/groups ...")
+    return f"all {len(cases)} test cases equal F.conv2d(..., groups=groups)."
+
+
+@checker("12.6", "predict, then run: time ratio at 16 and 256 channels")
+def time_ratio_prediction(answer) -> str:
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 3 and isinstance(answer[0], bool)):
+        raise Failure("pass a triple (grows, ratio_16, ratio_256): your prediction True or False and "
+                      "the two measured time ratios.")
+    grows, r16, r256 = answer
+    if not all(isinstance(r, float) and 0.01 < r < 1000 for r in (r16, r256)):
+        raise Failure("the ratios must be measured seconds of the regular layer divided by those of "
+                      "the separable one (positive numbers).")
+    if grows != (r256 > r16):
+        raise Failure(f"your prediction grows={grows} does not match your measurement "
+                      f"({r16:.1f}x at 16 channels, {r256:.1f}x at 256); think of how much arithmetic "
+                      "each layer does per byte it reads.")
+    return f"your prediction matches the measurement ({r16:.1f}x at 16 channels, {r256:.1f}x at 256)."
