@@ -3,6 +3,15 @@
 Each function returns a widget box. Its figure is a PNG in an ``ipywidgets.Image`` and its
 text an ``ipywidgets.HTML``, so the demo also works in a saved notebook and tests can drive
 it without a browser: set ``box.controls["stride"].value = 2`` and read ``box.formula.value``.
+
+The explorers: one convolution (:func:`convolution_explorer`), pooling, activations; several
+input and output channels (:func:`multichannel_conv_explorer`, small grids as HTML tables);
+and any network on one image (:func:`network_explorer`: layer, shapes, parameters,
+multiply-adds, receptive field, feature maps and the region a unit sees). Each computes its
+picture in a pure function (``*_figure``, ``multichannel_conv_step``, and
+:func:`lecturekit.interpret.layer_report`) that tests call directly. A bad input shows as one
+red sentence in the widget, never a traceback; ``box.timings`` holds the (wall, CPU) seconds
+of each redraw.
 """
 
 from __future__ import annotations
