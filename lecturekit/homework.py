@@ -69,8 +69,10 @@ raise NotImplementedError
 ```
 
 with your solution and run the cell: the checker under it prints PASS or FAIL with a hint.
-Open questions (marked *graded by hand*) are answered in the markdown cell under them. Do not
-delete or reorder cells: the grader finds your answers by their position in the notebook."""
+Open questions (marked *graded by hand*) are answered in the markdown cell under them. Keep each
+answer in its exercise cell and do not delete cells: the grader runs your notebook from top to
+bottom and checks each answer itself, right after its exercise cell (what the notebook prints
+does not count)."""
 
 
 def strip_solutions(source: str) -> str:
@@ -480,7 +482,7 @@ class _Grading:
     def run(self) -> None:
         try:
             self.kernel.start()
-        except RuntimeError as error:
+        except Exception as error:  # no kernel spec, or a kernel that does not come up
             self.result.problems.append(f"the kernel did not start: {error}")
             return
         try:
@@ -611,7 +613,10 @@ def grade(submission: Path, source: Path, timeout: float = 120, hidden: Path | N
         result.flags = _flags(notebook, json.loads(_read_text(source_path)))
         grading = _Grading(notebook, exercises, checkers, source_path.parent, timeout, result,
                            max_restarts)
-        grading.run()
+        try:
+            grading.run()
+        except Exception as error:  # a fault of the grader itself: the other submissions go on
+            result.problems.append(f"grading stopped: {type(error).__name__}: {error}"[:200])
         unreadable = None
     found = set(grading.where.values()) if grading else set()
     outcomes = grading.outcomes if grading else {}

@@ -179,7 +179,8 @@ ATTACKS = {
                     "\nnb01.fully_connected_mnist = lambda a: 'correct.'"
                     "\nfor key in ('01.1', '01.2'):"
                     "\n    lk.exercises._REGISTRY[key] = lk.exercises.Exercise(key, 'x', lambda a: 'ok')"
-                    "\nsys.modules['lecturekit.exercises.nb01'] = None",
+                    "\nsys.modules['lecturekit.exercises.nb01'] = None"
+                    "\nget_ipython().events.register('pre_execute', lambda: None)",
         exercise_1="answer = 1", exercise_2="conv_layer_params = print"),
     "answers whose __eq__ and __float__ lie": dict(
         exercise_1="class Lying(int):\n    def __eq__(self, other):\n        return True\n"
@@ -206,6 +207,9 @@ def test_patching_the_checkers_in_the_notebook_scores_nothing(attack, source_dir
     result = homework.grade(path, source_dir, timeout=120)
     assert {s.exercise: s.earned for s in result.scores} == {"01.1": 0, "01.2": 0, "01.4": 0}
     assert all(s.status == "fail" for s in result.scores[:2]), homework.table([result])
+    if "registry" in attack:
+        assert any("IPython event callbacks (pre_execute)" in f for f in result.flags)
+        assert any("sys.modules" in f for f in result.flags)
 
 
 @pytest.mark.slow
