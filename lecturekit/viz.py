@@ -116,6 +116,23 @@ def _block_label(module: nn.Module) -> str:
     return kind
 
 
+def _box_names(names: Sequence[str]) -> list[str]:
+    """Readable box titles for dotted module names: the last named part, numbered from 1 within
+    it where the name has Sequential indices ("stage1.0" -> "stage1 #1", "features.2.1" ->
+    "features #3"), never a bare index such as "0.0"."""
+    titles, counts = [], {}
+    for name in names:
+        parts = name.split(".")
+        words = [p for p in parts if not p.isdigit()]
+        group = words[-1] if words else "block"
+        if len(words) == len(parts):
+            titles.append(group)
+            continue
+        counts[group] = counts.get(group, 0) + 1
+        titles.append(f"{group} #{counts[group]}")
+    return titles
+
+
 def block_diagram(model: nn.Module, input_shape: Sequence[int], title: str | None = None,
                   per_row: int = 8) -> Figure:
     """A block diagram of a deep network, drawn from a forward pass: one box per block
@@ -124,6 +141,7 @@ def block_diagram(model: nn.Module, input_shape: Sequence[int], title: str | Non
     blocks = [(n, m) for n, m in _blocks(model) if not isinstance(m, _QUIET)]
     outputs = activations(model, torch.zeros(1, *input_shape), blocks)
     shapes = {name: tuple(out.shape[1:]) for name, out in outputs.items()}
+    names = _box_names([name for name, _ in blocks])
     rows = -(-len(blocks) // per_row)
     fig, ax = plt.subplots(figsize=(1.45 * min(per_row, len(blocks)) + 0.4, 1.35 * rows + 0.6))
     for i, (name, module) in enumerate(blocks):
@@ -137,8 +155,7 @@ def block_diagram(model: nn.Module, input_shape: Sequence[int], title: str | Non
                           if params else "0")
         color = "#dbe9f6" if params else "#eeeeee"
         ax.add_patch(Rectangle((x, y - 0.9), 1.25, 0.9, facecolor=color, edgecolor="#2b5d8a"))
-        short = ".".join(name.split(".")[-2:])
-        ax.text(x + 0.625, y - 0.45, f"{short}\n{_block_label(module)}\n{size}\n{parameter_text}",
+        ax.text(x + 0.625, y - 0.45, f"{names[i]}\n{_block_label(module)}\n{size}\n{parameter_text}",
                 ha="center", va="center", fontsize=6.5)
         if col < per_row - 1 and i + 1 < len(blocks):
             ax.annotate("", xy=(x + 1.45, y - 0.45), xytext=(x + 1.25, y - 0.45),
@@ -171,12 +188,23 @@ def _residual_steps(block: nn.Module) -> list[nn.Module | str]:
     return list(block.residual.children())
 
 
+def box_height(channels: int | None) -> float:
+    """The height of a convolution's box in a residual diagram: it grows with the square root of
+    the channels it writes (16 -> 0.6, 64 -> 0.9, 256 and more -> 1.2), so that a wide block is
+    drawn visibly wider than a thin one, as in Zagoruyko & Komodakis' Figure 1."""
+    if not channels:
+        return 0.6
+    return min(1.2, 0.3 + 0.3 * (channels / 16) ** 0.5)
+
+
 def residual_diagram(block: nn.Module, title: str | None = None, ax: Axes | None = None) -> Figure:
     """A residual unit drawn from its ``layout`` (the order of its layers in ``forward``; or the
     children of its ``residual`` Sequential) and ``after_add`` attributes: the residual branch
     as a chain of boxes, the shortcut above it (identity, or the projection it holds), the
-    addition, and what follows the addition."""
+    addition, and what follows the addition. Convolution boxes give the channels they write and
+    are taller the more channels they have (:func:`box_height`)."""
     steps = _residual_steps(block)
+    tallest = max([box_height(s.out_channels) for s in steps if isinstance(s, nn.Conv2d)] + [0.6])
     fig = ax.figure if ax is not None else plt.subplots(figsize=(1.0 * len(steps) + 3.2, 2.2))[1].figure
     ax = ax if ax is not None else fig.axes[0]
     half = 0.38                                              # half the width of a box
@@ -185,16 +213,19 @@ def residual_diagram(block: nn.Module, title: str | None = None, ax: Axes | None
         ax.annotate("", xy=(end, 0), xytext=(start, 0),
                     arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
 
-    def box(x: float, label: str) -> None:
+    def box(x: float, label: str, channels: int | None = None) -> None:
         color = {"ReLU": "#fde2c8", "BN": "#e2f0d9", "dropout": "#f4cccc"}.get(label, "#dbe9f6")
-        ax.add_patch(Rectangle((x - half, -0.3), 2 * half, 0.6, facecolor=color, edgecolor="#2b5d8a"))
-        ax.text(x, 0, label, ha="center", va="center", fontsize=7)
+        height = box_height(channels)
+        ax.add_patch(Rectangle((x - half, -height / 2), 2 * half, height, facecolor=color,
+                               edgecolor="#2b5d8a"))
+        ax.text(x, 0, label + (f"\n{channels}" if channels else ""), ha="center", va="center",
+                fontsize=7)
 
     ax.text(0, 0, "x", ha="center", va="center", fontsize=11)
     previous_right = 0.15
     for i, step in enumerate(steps, start=1):
         arrow(previous_right, i - half)
-        box(i, _step_label(step))
+        box(i, _step_label(step), step.out_channels if isinstance(step, nn.Conv2d) else None)
         previous_right = i + half
     add_x = len(steps) + 1.0
     arrow(previous_right, add_x - 0.2)
@@ -207,8 +238,9 @@ def residual_diagram(block: nn.Module, title: str | None = None, ax: Axes | None
         label = " + ".join("BN" if isinstance(m, nn.BatchNorm2d) else _block_label(m) for m in shortcut)
     else:
         label = _block_label(shortcut)
-    ax.plot([0, 0, add_x, add_x], [0.15, 0.8, 0.8, 0.2], color="#c0392b", lw=1.2)
-    ax.text(add_x / 2, 0.88, f"shortcut: {label}", ha="center", fontsize=8, color="#c0392b")
+    top = tallest / 2 + 0.5
+    ax.plot([0, 0, add_x, add_x], [0.15, top, top, 0.2], color="#c0392b", lw=1.2)
+    ax.text(add_x / 2, top + 0.08, f"shortcut: {label}", ha="center", fontsize=8, color="#c0392b")
     end = add_x + 0.2
     if getattr(block, "after_add", None):
         arrow(end, add_x + 1 - half)
@@ -216,7 +248,7 @@ def residual_diagram(block: nn.Module, title: str | None = None, ax: Axes | None
         end = add_x + 1 + half
     arrow(end, end + 0.4)
     ax.set_xlim(-0.4, end + 0.5)
-    ax.set_ylim(-0.5, 1.1)
+    ax.set_ylim(-max(0.5, tallest / 2 + 0.1), top + 0.35)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title or type(block).__name__, fontsize=10)

@@ -88,6 +88,12 @@ def test_wide_resnet_block_types(block):
     assert has_dropout == (block == "wide-dropout")
 
 
+def test_wide_dropout_sits_after_the_relu_and_before_the_second_convolution():
+    block = wide_resnet.WideBlock(64, 64, dropout=0.3)
+    kinds = [type(m).__name__ for m in block.residual]
+    assert kinds == ["BatchNorm2d", "ReLU", "Conv2d", "BatchNorm2d", "ReLU", "Dropout", "Conv2d"]
+
+
 def test_wide_resnet_widths_and_errors():
     model = models.create("wrn28_10")
     assert [model.stage1[0].residual[2].out_channels, model.stage2[0].residual[2].out_channels,

@@ -5,8 +5,8 @@ instead of stacking more of them. WRN-d-k has depth d = 6n+4 (n pre-activation u
 3x3 convolutions per stage, plus the first convolution, and the 1x1 shortcuts of stages 2 and 3
 counted as in the paper) and widths 16, 16k, 32k, 64k. The block types of the paper's Figure 1:
 (a) basic, (b) bottleneck, (c) basic-wide and (d) wide-dropout, dropout between the two
-convolutions. WRN-28-10 (36.5M parameters) beat the 1001-layer ResNet on CIFAR-10 while
-training several times faster. The ImageNet wide_resnet50_2 is in ``resnet.py``.
+convolutions, after the ReLU (section 2.3). WRN-28-10 (36.5M parameters) beat the 1001-layer
+ResNet on CIFAR-10 while training several times faster. The ImageNet wide_resnet50_2 is in ``resnet.py``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from .resnet import CIFAR_RECIPE
 
 class WideBlock(nn.Module):
     """A pre-activation residual unit: BN -> ReLU -> conv for each kernel size in ``kernels``
-    ((3, 3) basic, (1, 3, 1) bottleneck-shaped), with dropout before the last convolution
-    (the "wide-dropout" block) and a 1x1 convolution on the shortcut where the shape changes."""
+    ((3, 3) basic, (1, 3, 1) bottleneck-shaped), with dropout after the last ReLU and before the
+    last convolution (the "wide-dropout" block) and a 1x1 convolution on the shortcut where the
+    shape changes."""
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1,
                  kernels: tuple[int, ...] = (3, 3), dropout: float = 0.0,
@@ -32,11 +33,13 @@ class WideBlock(nn.Module):
         layers: list[nn.Module] = []
         cin = in_channels
         for i, (k, width) in enumerate(zip(kernels, widths)):
-            if i == len(kernels) - 1 and dropout > 0:
-                layers.append(nn.Dropout(dropout))
             first_3x3 = k == 3 and all(kk != 3 for kk in kernels[:i])
-            layers += [nn.BatchNorm2d(cin), nn.ReLU(inplace=i > 0),
-                       nn.Conv2d(cin, width, k, stride if first_3x3 else 1, k // 2, bias=False)]
+            layers += [nn.BatchNorm2d(cin), nn.ReLU(inplace=i > 0)]
+            if i == len(kernels) - 1 and dropout > 0:
+                # "a dropout layer into each residual block between convolutions and after
+                # ReLU" (section 2.3 of the paper): BN -> ReLU -> dropout -> last convolution.
+                layers.append(nn.Dropout(dropout))
+            layers.append(nn.Conv2d(cin, width, k, stride if first_3x3 else 1, k // 2, bias=False))
             cin = width
         self.residual = nn.Sequential(*layers)
         self.shortcut = (nn.Conv2d(in_channels, channels, 1, stride, bias=False)
