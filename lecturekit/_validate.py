@@ -62,18 +62,23 @@ def choice(value: Any, choices: Iterable[str], argument: str, what: str,
     raise ValueError(f"{argument}={value!r}: unknown {what}; {near} ({valid})")
 
 
+def _an_int(minimum: int | None, noun: str = "integer") -> str:
+    """'a positive integer', 'a non-negative integer', 'an integer >= 3' ..."""
+    return {None: f"an {noun}", 0: f"a non-negative {noun}", 1: f"a positive {noun}"}.get(
+        minimum, f"an {noun} >= {minimum}")
+
+
 def integer(value: Any, argument: str, minimum: int | None = None,
             none_ok: bool = False) -> int | None:
     """An int (not a bool; numpy integers are accepted) that is at least ``minimum``; or
     None, if ``none_ok``."""
-    wanted = {None: "an integer", 0: "a non-negative integer", 1: "a positive integer"}.get(
-        minimum, f"an integer >= {minimum}") + (" or None" if none_ok else "")
     if value is None and none_ok:
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{argument} must be {wanted}, got {_got(value)}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{argument} must be {wanted}, got {value!r}")
+    wrong_type = isinstance(value, bool) or not isinstance(value, numbers.Integral)
+    if wrong_type or (minimum is not None and value < minimum):
+        wanted = _an_int(minimum) + (" or None" if none_ok else "")
+        got = _got(value) if wrong_type else repr(value)
+        raise (TypeError if wrong_type else ValueError)(f"{argument} must be {wanted}, got {got}")
     return int(value)
 
 
@@ -81,28 +86,27 @@ def number(value: Any, argument: str, low: float | None = None, high: float | No
            low_open: bool = False, high_open: bool = False, none_ok: bool = False) -> float | None:
     """A real number (not a bool, not a string) in the interval from ``low`` to ``high``
     (closed ends unless ``low_open``/``high_open``); or None, if ``none_ok``."""
+    if value is None and none_ok:
+        return None
+    wrong_type = isinstance(value, bool) or not isinstance(value, numbers.Real)
+    if not wrong_type:
+        too_low = low is not None and (value <= low if low_open else value < low)
+        too_high = high is not None and (value >= high if high_open else value > high)
+        if not (too_low or too_high or value != value):  # value != value: NaN
+            return float(value)
     if low is not None and high is not None:
         wanted = (f"a number in {'(' if low_open else '['}{low:g}, {high:g}"
                   f"{')' if high_open else ']'}")
     elif low is not None:
-        wanted = f"a number {'>' if low_open else '>='} {low:g}"
         wanted = {(0, True): "a positive number", (0, False): "a non-negative number"}.get(
-            (low, low_open), wanted)
+            (low, low_open), f"a number {'>' if low_open else '>='} {low:g}")
     elif high is not None:
         wanted = f"a number {'<' if high_open else '<='} {high:g}"
     else:
         wanted = "a number"
-    if none_ok:
-        if value is None:
-            return None
-        wanted += " or None"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{argument} must be {wanted}, got {_got(value)}")
-    too_low = low is not None and (value <= low if low_open else value < low)
-    too_high = high is not None and (value >= high if high_open else value > high)
-    if too_low or too_high or value != value:  # value != value: NaN
-        raise ValueError(f"{argument} must be {wanted}, got {value!r}")
-    return float(value)
+    wanted += " or None" if none_ok else ""
+    got = _got(value) if wrong_type else repr(value)
+    raise (TypeError if wrong_type else ValueError)(f"{argument} must be {wanted}, got {got}")
 
 
 def flag(value: Any, argument: str) -> bool:
@@ -116,15 +120,15 @@ def flag(value: Any, argument: str) -> bool:
 def pair(value: Any, argument: str, minimum: int | None = None) -> tuple[int, int]:
     """An int or a pair of ints, as a pair (the same value twice for an int), each at least
     ``minimum``: kernel sizes, strides, paddings, image sizes."""
-    wanted = {None: "an int", 0: "a non-negative int", 1: "a positive int"}.get(
-        minimum, f"an int >= {minimum}")
     is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     items = (value, value) if is_int else tuple(value) if isinstance(value, Sequence) else ()
     if len(items) != 2 or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool)
                                   for v in items):
-        raise TypeError(f"{argument} must be {wanted} or a pair of them, got {_got(value)}")
+        raise TypeError(f"{argument} must be {_an_int(minimum, 'int')} or a pair of them, got "
+                        f"{_got(value)}")
     if minimum is not None and min(items) < minimum:
-        raise ValueError(f"{argument} must be {wanted} or a pair of them, got {value!r}")
+        raise ValueError(f"{argument} must be {_an_int(minimum, 'int')} or a pair of them, got "
+                         f"{value!r}")
     return int(items[0]), int(items[1])
 
 

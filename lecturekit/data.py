@@ -110,10 +110,10 @@ class ImageDataset(torch.utils.data.Dataset):
 
     def subset(self, size: int | None, seed: int = 0) -> ImageDataset:
         """A random subset of ``size`` images (the same for the same seed); all if None."""
+        check.integer(size, "size", 1, none_ok=True)
+        check.integer(seed, "seed")
         if size is None or size >= len(self):
             return self
-        if size <= 0:
-            raise ValueError(f"subset size must be positive, got {size}")
         index = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))[:size]
         index = index.sort().values
         return ImageDataset(self.images[index], self.labels[index], self.classes, self.name,

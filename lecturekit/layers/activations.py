@@ -21,13 +21,14 @@ def _elementwise(function: Callable) -> Callable:
     """Check the arguments of an element-wise function before it runs: ``x`` a tensor, the
     others (``negative_slope``, ``alpha``) numbers, so a mistake is one sentence naming the
     argument rather than an error from deep inside torch."""
-    names = list(inspect.signature(function).parameters)[1:]
+    names, argument = list(inspect.signature(function).parameters)[1:], f"{function.__name__}'s x"
 
     @functools.wraps(function)
     def checked(x, *args, **kwargs):
-        check.tensor(x, f"{function.__name__}'s x")
-        for name, value in [*zip(names, args), *kwargs.items()]:
-            check.number(value, name)
+        check.tensor(x, argument)
+        if args or kwargs:
+            for name, value in [*zip(names, args), *kwargs.items()]:
+                check.number(value, name)
         return function(x, *args, **kwargs)
     return checked
 

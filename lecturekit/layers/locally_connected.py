@@ -50,9 +50,10 @@ class LocallyConnected2d(nn.Module):
             nn.init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check.tensor(x, "x", 4, f"(N, {self.in_channels}, {self.input_size[0]}, "
-                     f"{self.input_size[1]})")
-        if x.shape[1] != self.in_channels or tuple(x.shape[-2:]) != self.input_size:
+        if (not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[1] != self.in_channels
+                or tuple(x.shape[-2:]) != self.input_size):
+            check.tensor(x, "x", None, f"(N, {self.in_channels}, {self.input_size[0]}, "
+                         f"{self.input_size[1]})")
             raise ValueError(f"LocallyConnected2d was built for {self.in_channels}-channel "
                              f"{self.input_size[0]}x{self.input_size[1]} inputs, so x must have "
                              f"shape (N, {self.in_channels}, {self.input_size[0]}, "

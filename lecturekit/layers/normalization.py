@@ -80,8 +80,8 @@ class BatchNorm(nn.Module):
         self.register_buffer("running_var", torch.ones(num_features))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check.tensor(x, "x", None, f"(N, {self.num_features}, ...)")
-        if x.dim() < 2 or x.shape[1] != self.num_features:
+        if not isinstance(x, torch.Tensor) or x.dim() < 2 or x.shape[1] != self.num_features:
+            check.tensor(x, "x", None, f"(N, {self.num_features}, ...)")
             raise ValueError(f"x must have shape (N, {self.num_features}, ...) for {self}: "
                              f"expected {self.num_features} channels, got shape {tuple(x.shape)}")
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
@@ -121,6 +121,7 @@ def fold_batch_norms(model: nn.Module) -> nn.Module:
     """Fold every ``Conv2d`` directly followed by a ``BatchNorm2d`` inside ``nn.Sequential``
     containers of ``model`` (in place; the BN becomes ``nn.Identity``). Call it on a model in
     evaluation mode: the folded model only computes the same function at inference."""
+    check.instance(model, nn.Module, "model", "an nn.Module")
     for module in model.modules():
         if not isinstance(module, nn.Sequential):
             continue
