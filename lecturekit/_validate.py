@@ -21,7 +21,7 @@ import torch
 FULL_LIST = 16
 
 
-def _got(value: Any) -> str:
+def describe(value: Any) -> str:
     """A short description of a wrong value: its repr, or its type and shape for tensors."""
     if isinstance(value, torch.Tensor):
         return f"a tensor of shape {tuple(value.shape)}"
@@ -53,7 +53,7 @@ def choice(value: Any, choices: Iterable[str], argument: str, what: str,
         valid = f"see {see}" if see else f"there are {len(choices)} choices"
     if not isinstance(value, str):
         raise TypeError(f"{argument} must be the name of a {what} (a string), got "
-                        f"{_got(value)}; {valid}")
+                        f"{describe(value)}; {valid}")
     matches = closest(value, choices)
     near = f"closest matches: {', '.join(matches)}" if matches else "no close match"
     if len(choices) <= FULL_LIST:
@@ -77,7 +77,7 @@ def integer(value: Any, argument: str, minimum: int | None = None,
     wrong_type = isinstance(value, bool) or not isinstance(value, numbers.Integral)
     if wrong_type or (minimum is not None and value < minimum):
         wanted = _an_int(minimum) + (" or None" if none_ok else "")
-        got = _got(value) if wrong_type else repr(value)
+        got = describe(value) if wrong_type else repr(value)
         raise (TypeError if wrong_type else ValueError)(f"{argument} must be {wanted}, got {got}")
     return int(value)
 
@@ -105,7 +105,7 @@ def number(value: Any, argument: str, low: float | None = None, high: float | No
     else:
         wanted = "a number"
     wanted += " or None" if none_ok else ""
-    got = _got(value) if wrong_type else repr(value)
+    got = describe(value) if wrong_type else repr(value)
     raise (TypeError if wrong_type else ValueError)(f"{argument} must be {wanted}, got {got}")
 
 
@@ -114,7 +114,7 @@ def flag(value: Any, argument: str) -> bool:
     silently read as True."""
     if not isinstance(value, (str, bytes, float)) and value in (0, 1):  # numpy bools too
         return bool(value)
-    raise TypeError(f"{argument} must be True or False, got {_got(value)}")
+    raise TypeError(f"{argument} must be True or False, got {describe(value)}")
 
 
 def pair(value: Any, argument: str, minimum: int | None = None) -> tuple[int, int]:
@@ -125,7 +125,7 @@ def pair(value: Any, argument: str, minimum: int | None = None) -> tuple[int, in
     if len(items) != 2 or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool)
                                   for v in items):
         raise TypeError(f"{argument} must be {_an_int(minimum, 'int')} or a pair of them, got "
-                        f"{_got(value)}")
+                        f"{describe(value)}")
     if minimum is not None and min(items) < minimum:
         raise ValueError(f"{argument} must be {_an_int(minimum, 'int')} or a pair of them, got "
                          f"{value!r}")
@@ -162,7 +162,7 @@ def vector(value: Any, argument: str, length: int, of: str) -> torch.Tensor | No
 def instance(value: Any, types: type | tuple[type, ...], argument: str, wanted: str) -> Any:
     """``value`` if it is one of ``types``; ``wanted`` describes them in the message."""
     if not isinstance(value, types):
-        raise TypeError(f"{argument} must be {wanted}, got {_got(value)}")
+        raise TypeError(f"{argument} must be {wanted}, got {describe(value)}")
     return value
 
 
@@ -178,7 +178,7 @@ def device(value: Any, argument: str = "device") -> torch.device:
                              f"'cuda:0' or 'mps', or None for the best one here") from None
     else:
         raise TypeError(f"{argument} must be a torch.device, a string such as 'cpu' or 'cuda', "
-                        f"or None, got {_got(value)}")
+                        f"or None, got {describe(value)}")
     if dev.type == "cuda" and (not torch.cuda.is_available()
                                or (dev.index or 0) >= torch.cuda.device_count()):
         raise ValueError(f"{argument}={value!r} but this machine has "

@@ -108,7 +108,7 @@ def count_parameters(model: nn.Module | Iterable[nn.Parameter], trainable_only: 
     params = model.parameters() if isinstance(model, nn.Module) else model
     if isinstance(params, torch.Tensor) or not isinstance(params, Iterable):
         raise TypeError(f"model must be an nn.Module or an iterable of parameters, got "
-                        f"{check._got(model)}")
+                        f"{check.describe(model)}")
     return sum(p.numel() for p in params if p.requires_grad or not trainable_only)
 
 
@@ -151,7 +151,7 @@ def receptive_field(layers: Iterable[nn.Module | Sequence[int]]) -> ReceptiveFie
     """
     if isinstance(layers, (torch.Tensor, str)) or not isinstance(layers, Iterable):
         raise TypeError(f"layers must be a list of conv/pooling modules (or an nn.Sequential) "
-                        f"or of (kernel_size, stride[, dilation]) tuples, got {check._got(layers)}")
+                        f"or of (kernel_size, stride[, dilation]) tuples, got {check.describe(layers)}")
     size, jump, sizes, jumps = 1, 1, [], []
     for layer in layers:
         window = _window(layer)
@@ -250,7 +250,7 @@ def _check_model_input(model: nn.Module, input_size: Sequence[int], device) -> t
     if not isinstance(input_size, Sequence) or isinstance(input_size, str) or not input_size:
         hint = "; pass x.shape" if isinstance(input_size, torch.Tensor) else ""
         raise TypeError(f"input_size must be a shape with the batch dimension first, e.g. "
-                        f"(1, 3, 32, 32), got {check._got(input_size)}{hint}")
+                        f"(1, 3, 32, 32), got {check.describe(input_size)}{hint}")
     for size in input_size:
         check.integer(size, "each entry of input_size", 1)
     return check.device(device)

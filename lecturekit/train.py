@@ -91,7 +91,7 @@ def _check_data(data: Any, argument: str) -> None:
     if isinstance(data, torch.Tensor) or tensors or not isinstance(data, Iterable):
         raise TypeError(f"{argument} must be an ImageDataset from lk.data.load, a Loader or an "
                         f"iterable of (images, labels) batches such as a DataLoader (wrap "
-                        f"tensors in a TensorDataset), got {check._got(data)}")
+                        f"tensors in a TensorDataset), got {check.describe(data)}")
 
 
 def _first_forward(model: nn.Module, x: torch.Tensor, y: torch.Tensor, argument: str):
@@ -283,7 +283,7 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
     check.integer(log_every, "log_every", 1)
     if on_epoch_end is not None and not callable(on_epoch_end):
         raise TypeError(f"on_epoch_end must be a function (epoch, history) or None, got "
-                        f"{check._got(on_epoch_end)}")
+                        f"{check.describe(on_epoch_end)}")
     device = check.device(device) if device is not None else env.device()
     torch.manual_seed(seed)
     model.to(device)
@@ -295,7 +295,7 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
         _check_data(test_data, "test_data")
     if not hasattr(train_batches, "__len__"):
         raise TypeError(f"train_data must have a length (a DataLoader or a list of batches, "
-                        f"not a generator), got {check._got(train_data)}")
+                        f"not a generator), got {check.describe(train_data)}")
     steps_per_epoch = len(train_batches)
     opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
     sched = make_schedule(opt, schedule, lr, epochs * steps_per_epoch, steps_per_epoch,

@@ -24,6 +24,7 @@ from lecturekit.layers import (
     conv2d,
     conv2d_naive,
     fold_batch_norm,
+    fold_batch_norms,
     leaky_relu,
     max_pool2d,
     relu,
@@ -81,6 +82,8 @@ BAD_CALLS_BY_MODULE = {"lk.data": [
      r"device='gpu' is not a device; use 'cpu', 'cuda'"),
     ("negative crop padding", lambda: data.Loader(images(), pad=-1), ValueError,
      r"pad must be a non-negative integer, got -1"),
+    ("subset size as a string", lambda: images().subset("4"), TypeError,
+     r"size must be a positive integer or None, got '4'"),
 ], "lk.models": [
     ("misspelt model", lambda: models.create("resnet5"), ValueError,
      r"name='resnet5': unknown model; closest matches: resnet50.*lk\.models\.list_models\(\)"),
@@ -202,6 +205,8 @@ BAD_CALLS_BY_MODULE = {"lk.data": [
      lambda: fold_batch_norm(nn.Conv2d(1, 2, 3), nn.ReLU()), TypeError,
      r"bn must be a batch-norm layer with running statistics \(nn\.BatchNorm2d or "
      r"lk\.layers\.BatchNorm\)"),
+    ("folding the batch norms of a name", lambda: fold_batch_norms("resnet20_cifar"), TypeError,
+     r"model must be an nn\.Module, got 'resnet20_cifar'"),
     ("locally connected layer on other channels",
      lambda: LocallyConnected2d(3, 4, 8, 3)(torch.zeros(1, 1, 8, 8)), ValueError,
      r"x must have shape \(N, 3, 8, 8\), got \(1, 1, 8, 8\)"),

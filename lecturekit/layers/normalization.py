@@ -100,7 +100,7 @@ def fold_batch_norm(conv: nn.Conv2d, bn: nn.Module) -> nn.Conv2d:
     check.instance(conv, nn.Conv2d, "conv", "an nn.Conv2d")
     if not isinstance(getattr(bn, "running_mean", None), torch.Tensor):
         raise TypeError(f"bn must be a batch-norm layer with running statistics (nn.BatchNorm2d "
-                        f"or lk.layers.BatchNorm), got {check._got(bn)}")
+                        f"or lk.layers.BatchNorm), got {check.describe(bn)}")
     if conv.out_channels != bn.running_mean.numel():
         raise ValueError(f"the convolution has {conv.out_channels} output channels, the batch "
                          f"norm {bn.running_mean.numel()}")
