@@ -634,6 +634,7 @@ def plot_deletion(result: dict) -> Figure:
                    label=f"{run['label']}, intact")
     ax.axhline(10, color="0.5", lw=0.8, linestyle=":", label="chance")
     first = next(iter(result["runs"].values()))
+    ax.set_xticks(range(1, len(first["blocks"]) + 1))
     ax.set(xlabel=f"deleted block (1-{len(first['blocks'])})", ylabel="test accuracy (%)",
            title="After Veit et al. (2016), Figure 3", ylim=(0, 100))
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
