@@ -155,7 +155,12 @@ class _Tracer(fx.Tracer):
         self.module_nodes: dict[str, fx.Node] = {}
 
     def call_module(self, m, forward, args, kwargs):
-        name = self.path_of_module(m)
+        try:
+            name = self.path_of_module(m)
+        except NameError:        # made on the fly (e.g. ``self.blocks[2:]``): trace through it
+            if self.is_leaf_module(m, ""):
+                raise
+            return forward(*args, **kwargs)
         if name:
             self.module_nodes.setdefault(name, None)   # call order: parents first
         out = super().call_module(m, forward, args, kwargs)

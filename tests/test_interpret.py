@@ -191,3 +191,21 @@ def test_densenet121_layer_report_and_grad_cam():
     assert probe.report("features.conv0").receptive_field == (7, 7)
     result = interpret.grad_cam(model, x)
     assert result.layer == "relu" and result.map.shape == (7, 7)
+
+
+class Sliced(nn.Module):
+    """Calls a slice of a Sequential, a module made during the forward pass (as WRN does)."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Conv2d(2, 2, 3))
+
+    def forward(self, x):
+        return self.body[1:](self.body[0](x))
+
+
+def test_receptive_field_through_a_sequential_sliced_in_forward():
+    probe = interpret.NetworkProbe(Sliced(), _image(1, 9, 9))
+    assert probe.note == "" and probe.report("body.2").receptive_field == (5, 5)
+    assert interpret.NetworkProbe(lk.models.create("wrn16_4"), _image(3, 32, 32)).report(
+        "stage3").receptive_field == (53, 53)
