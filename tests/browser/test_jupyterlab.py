@@ -159,7 +159,7 @@ def _run_all(page, url: str, token: str, name: str, timeout_s: float = 240) -> l
     outputs of every cell as JSON, from JupyterLab's own notebook model."""
     page.goto(f"{url}/lab/tree/{name}?reset&token={token}")
     page.wait_for_function(_panel("p !== null && p.sessionContext.session?.kernel?.status === 'idle'"),
-                           arg=name, timeout=90_000)
+                           arg=name, timeout=240_000)   # a kernel starts slowly on a loaded machine
     page.evaluate(_panel("(window.jupyterapp.shell.activateById(p.id), "
                          "window.jupyterapp.commands.execute('notebook:run-all-cells'))"), name)
     page.wait_for_function(_panel(
