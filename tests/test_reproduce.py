@@ -182,3 +182,22 @@ def test_a_budget_chooses_the_epochs_and_all_runs_every_result(results):
         result = reproduce.load(name)
         assert result["part_of"].startswith("python -m lecturekit reproduce all")
         assert "--budget" in result["command"]
+
+
+def test_shipped_results_state_their_provenance_and_load(monkeypatch):
+    monkeypatch.delenv("LECTUREKIT_RESULTS", raising=False)
+    for name in reproduce.NAMES:
+        result = reproduce.load(name)
+        if result is None:
+            continue
+        for key in ("command", "device", "device_name", "torch", "seed", "wall_seconds", "started_utc"):
+            assert result[key] not in (None, "")
+        assert result["command"].startswith(f"python -m lecturekit reproduce {name} --device ")
+        assert result["data"]["substitute"] is False
+        for run, record in result["runs"].items():
+            assert len(record["history"]["epoch"]) == record["final"]["epochs"]
+            if "weights" in record:
+                path = reproduce.results_dir() / record["weights"]
+                assert path.stat().st_size <= 3 * 2**20
+                model = reproduce.load_model(name, run)
+                assert model is not None and not model.training
