@@ -572,8 +572,9 @@ def test_set(result: dict, limit: int | None = None) -> data.ImageDataset:
 
 def not_shipped_message(name: str) -> str:
     """What a notebook prints when a result is not shipped: and the command that makes it."""
+    folder = "$" + RESULTS_VARIABLE if os.environ.get(RESULTS_VARIABLE) else "results/"
     return (f"The paper-scale result {name!r} is not shipped with this copy of the course yet "
-            f"(no {name}.json in {results_dir()}). Make it on a GPU with: "
+            f"(no {name}.json in {folder}). Make it on a GPU with: "
             f"python -m lecturekit reproduce {name} --device cuda")
 
 
