@@ -494,9 +494,8 @@ class _Grading:
                 self._note(index, reply)
                 if self.kernel.is_alive() and index in self.where:
                     self._grade(self.where[index])
-                if not self.kernel.is_alive():
-                    if reply.status in ("dead", "timeout"):
-                        self.skip.add(index)
+                if not self.kernel.is_alive():   # the cell, or checking its answer, killed it
+                    self.skip.add(index)
                     if not self._recover(index, position):
                         return
                 position += 1

@@ -65,7 +65,7 @@ class Kernel:
     """
 
     def __init__(self, cwd: Path, kernel_name: str = "python3", env: dict | None = None,
-                 startup_timeout: float = 60, interrupt_grace: float = 5):
+                 startup_timeout: float = 120, interrupt_grace: float = 5):
         self.cwd, self.kernel_name, self.env = Path(cwd), kernel_name, env
         self.startup_timeout, self.interrupt_grace = startup_timeout, interrupt_grace
         self.manager = self.client = None

@@ -8,6 +8,7 @@ import pytest
 from lecturekit import cli, kernels
 
 
+@pytest.mark.slow
 def test_executed_notebooks_carry_no_execution_timestamps(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)"),
                                                nbformat.v4.new_markdown_cell("text")])
@@ -32,24 +33,28 @@ def kernel(tmp_path_factory):
         yield running
 
 
+@pytest.mark.slow
 def test_a_request_reports_ok_and_errors(kernel):
     assert kernel.run("x = 6 * 7", timeout=30).status == "ok"
     reply = kernel.run("1 / 0", timeout=30)
     assert (reply.status, reply.ename) == ("error", "ZeroDivisionError")
 
 
+@pytest.mark.slow
 def test_silent_requests_return_values_in_the_reply_not_in_the_output(kernel):
     kernel.run("y = 21", timeout=30)
     reply = kernel.run("", timeout=30, silent=True, user_expressions={"value": "str(y * 2)"})
     assert reply.user_expressions["value"]["data"]["text/plain"] == "'42'"
 
 
+@pytest.mark.slow
 def test_an_endless_loop_is_interrupted_and_the_kernel_lives_on(kernel):
     reply = kernel.run("while True:\n    pass", timeout=1)
     assert reply.status == "timeout" and kernel.is_alive()
     assert kernel.run("z = 1", timeout=30).status == "ok"
 
 
+@pytest.mark.slow
 def test_a_kernel_that_exits_is_reported_dead_and_can_be_restarted(tmp_path):
     with kernels.Kernel(tmp_path) as kernel:
         assert kernel.run("import os\nos._exit(3)", timeout=30).status == "dead"
