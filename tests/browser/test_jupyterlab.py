@@ -157,7 +157,7 @@ def _panel(expression: str) -> str:
 def _run_all(page, url: str, token: str, name: str, timeout_s: float = 240) -> list[dict]:
     """Open a notebook, run all its cells and wait until every code cell has run; return the
     outputs of every cell as JSON, from JupyterLab's own notebook model."""
-    page.goto(f"{url}/lab/tree/{name}?reset&token={token}")
+    page.goto(f"{url}/lab/tree/{name}?reset&token={token}", timeout=180_000)   # first load: slow when busy
     page.wait_for_function(_panel("p !== null && p.sessionContext.session?.kernel?.status === 'idle'"),
                            arg=name, timeout=240_000)   # a kernel starts slowly on a loaded machine
     page.evaluate(_panel("(window.jupyterapp.shell.activateById(p.id), "
