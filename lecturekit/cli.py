@@ -18,10 +18,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     execute.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     execute.set_defaults(run=run_execute)
 
-    from . import bench, homework, site, train
+    from . import bench, homework, reproduce, site, train
 
     train.add_command(commands)
     bench.add_command(commands)
+    reproduce.add_command(commands)
     homework.add_command(commands)
     site.add_command(commands)
 

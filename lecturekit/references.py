@@ -195,7 +195,7 @@ ILSVRC: list[IlsvrcResult] = [
                  False),
     IlsvrcResult(2013, "ZFNet / Clarifai", 11.7, "8 layers", "ILSVRC 2013 results", False),
     IlsvrcResult(2014, "VGG", 7.3, "19 layers", "Simonyan & Zisserman 2014, Table 7 (ILSVRC "
-                 "submission, 2 nets)", False),
+                 "submission, 7 nets)", False),
     IlsvrcResult(2014, "GoogLeNet", 6.7, "22 layers", "Szegedy et al. 2014, Table 2 (7 models)",
                  False),
     IlsvrcResult(2015, "ResNet", 3.57, "152 layers", "He et al. 2015, Table 5 (ensemble)", False),
@@ -212,11 +212,12 @@ BATCHNORM_FIGURE_3 = {
 
 #: CIFAR-10 test error (%, with standard augmentation) of the ResNet family, as published.
 CIFAR10_ERRORS: dict[str, Published] = {
+    "resnet20_cifar": Published(8.75, "% test error", "resnet", "Table 6"),
     "resnet110_cifar": Published(6.43, "% test error", "resnet", "Table 6 (best of 5 runs)"),
     "resnet1202_cifar": Published(7.93, "% test error", "resnet", "Table 6"),
     "resnet1001_cifar (original units)": Published(7.61, "% test error", "resnet_v2",
-                                                   "Figure 1 / Table 2 (original units)"),
-    "preact_resnet1001_cifar": Published(4.92, "% test error", "resnet_v2", "Table 2 (pre-activation)"),
+                                                   "Table 3 and Figure 1 (original units)"),
+    "preact_resnet1001_cifar": Published(4.92, "% test error", "resnet_v2", "Table 3 (pre-activation)"),
     "preact_resnet164_cifar": Published(5.46, "% test error", "resnet_v2", "Table 3"),
     "wrn40_4": Published(4.97, "% test error", "wide_resnet", "Table 5"),
     "wrn16_8": Published(4.81, "% test error", "wide_resnet", "Table 5"),
@@ -249,8 +250,8 @@ class DesignIdea:
 #: The closing summary of Part 2: which architecture introduced (or made standard) each idea.
 DESIGN_IDEAS: list[DesignIdea] = [
     DesignIdea("convolution + pooling, trained end to end by backpropagation", "LeNet-5", 1998, "lenet"),
-    DesignIdea("ReLU, dropout, data augmentation, GPU training, group convolution", "AlexNet", 2012,
-               "alexnet"),
+    DesignIdea("made ReLU and dropout standard (introduced by Nair & Hinton 2010 and Hinton et al. "
+               "2012); data augmentation, GPU training, group convolution", "AlexNet", 2012, "alexnet"),
     DesignIdea("1x1 convolutions, global average pooling instead of fully connected layers", "NIN",
                2013, "nin"),
     DesignIdea("depth from stacks of small 3x3 kernels", "VGG", 2014, "vgg"),
@@ -294,3 +295,14 @@ PUBLISHED["inception_v4"]["parameters"] = Published(
     42.7e6, "parameters", "inception_v4", "timm's inception_v4 (the paper prints no count)")
 PUBLISHED["inception_resnet_v2"]["parameters"] = Published(
     55.8e6, "parameters", "inception_v4", "timm's inception_resnet_v2 (the paper prints no count)")
+#: Inception v3's own paper (Szegedy et al. 2015, arXiv:1512.00567), Table 3: the full Inception-v3
+#: (with BN-auxiliary), single model, single crop, ILSVRC 2012 validation. (The "top1"/"top5"
+#: entries above are the figures Chollet's Xception paper measured for Inception V3.)
+PUBLISHED["inception_v3"]["top1_own_paper"] = Published(
+    21.2, "% top-1 error", "inception_v3", "Table 3 (single model, single crop)")
+PUBLISHED["inception_v3"]["top5_own_paper"] = Published(
+    5.6, "% top-5 error", "inception_v3", "Table 3 (single model, single crop)")
+#: DenseNet's Table 2 lists the pre-activation ResNet-1001 on C10+ at 4.62%, the row that
+#: DenseNet-BC (L=100, k=12, 4.51%) is compared with.
+CIFAR10_ERRORS["preact_resnet1001_cifar (DenseNet's Table 2)"] = Published(
+    4.62, "% test error", "densenet", "Table 2 (C10+, pre-activation ResNet-1001)")

@@ -56,13 +56,13 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from . import __version__, data, env, train
+from . import __version__, data, env, references, train
 from .bench import RESNET20_GPU
 from .models.resnet import CIFAR_RECIPE, CifarResNet
 
 RESULTS_VARIABLE = "LECTUREKIT_RESULTS"
-#: He et al. 2015, Table 6: ResNet-20 on CIFAR-10, 8.75% test error.
-PAPER_RESNET20_ACCURACY = 91.25
+#: He et al. 2015, Table 6: ResNet-20 on CIFAR-10, 8.75% test error (lecturekit.references).
+PAPER_RESNET20_ACCURACY = 100 - references.CIFAR10_ERRORS["resnet20_cifar"].value
 #: The paper's CIFAR-10 schedule (section 4.2): 64k iterations of batch 128 (164 epochs of
 #: 50,000 images), learning rate 0.1 divided by 10 at 32k and 48k iterations.
 PAPER_EPOCHS = 164
