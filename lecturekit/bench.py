@@ -169,7 +169,7 @@ def loader_ratio() -> list[Figure]:
 
 def notebooks() -> list[Figure]:
     """Execution time of every notebook in the class profile, and of the nbval run (smoke)."""
-    from .cli import execute_notebook
+    from .kernels import execute_notebook
 
     root = env.repository_root()
     if root is None:
@@ -183,8 +183,7 @@ def notebooks() -> list[Figure]:
             figures.append(Figure(f"notebook {path.name}, class profile", f"{seconds:.0f} s",
                                   "about 60 s", f"python -m lecturekit execute notebooks/{path.name}"))
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--nbval-sanitize-with",
-                    "tests/nbval_sanitize.cfg", "notebooks"], cwd=root, capture_output=True,
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "notebooks"], cwd=root, capture_output=True,
                    env={**os.environ, "LECTUREKIT_PROFILE": "smoke",
                         "LECTUREKIT_NO_PROGRESS": "1"})
     figures.append(Figure("all notebooks under nbval, smoke profile",
