@@ -181,7 +181,7 @@ def notebooks() -> list[Figure]:
             copy.write_bytes(path.read_bytes())
             seconds = execute_notebook(copy)
             figures.append(Figure(f"notebook {path.name}, class profile", f"{seconds:.0f} s",
-                                  "about 60 s", f"python -m lecturekit execute notebooks/{path.name}"))
+                                  "<= 90 s", f"python -m lecturekit execute notebooks/{path.name}"))
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pytest", "-q", "notebooks"], cwd=root, capture_output=True,
                    env={**os.environ, "LECTUREKIT_PROFILE": "smoke",
