@@ -5,7 +5,8 @@ Section 3.5 and Figure 2: five convolutional and three fully connected layers; 9
 384 and 256 kernels of 11x11 (stride 4), 5x5, 3x3, 3x3, 3x3; ReLU after every layer; local
 response normalization after the first two convolutions; overlapping 3x3/2 max pooling after
 the response normalizations and after the fifth convolution; two hidden layers of 4096 units
-with dropout 0.5; a 1000-way softmax. The network was split over two GPUs that communicate
+with dropout 0.5 on their outputs ("We use dropout in the first two fully-connected layers");
+a 1000-way softmax. The network was split over two GPUs that communicate
 only in certain layers: conv2, conv4 and conv5 see only the maps of their own GPU, which is a
 grouped convolution with two groups. "The neural network has 60 million parameters".
 """
@@ -25,6 +26,14 @@ def _conv(in_channels: int, out_channels: int, kernel: int, stride: int = 1, pad
             ("relu", nn.ReLU(inplace=True))]
 
 
+def local_response_norm() -> nn.LocalResponseNorm:
+    """The paper's local response normalization (section 3.3): b = a / (k + alpha * sum of a^2
+    over n = 5 neighbouring channels)^beta with k = 2, alpha = 1e-4, beta = 0.75. PyTorch's
+    LocalResponseNorm divides its ``alpha`` by n, so the paper's alpha is passed as n * 1e-4."""
+    n, k, alpha, beta = 5, 2.0, 1e-4, 0.75
+    return nn.LocalResponseNorm(size=n, alpha=n * alpha, beta=beta, k=k)
+
+
 class AlexNet(nn.Module):
     """AlexNet with configurable widths; ``groups=2`` gives the paper's two-GPU layout and
     ``lrn=True`` its local response normalization."""
@@ -39,7 +48,7 @@ class AlexNet(nn.Module):
             return name, nn.Sequential(OrderedDict(layers))
 
         def norm():
-            return [("lrn", nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0))] if lrn else []
+            return [("lrn", local_response_norm())] if lrn else []
 
         def pool():
             return [("pool", nn.MaxPool2d(kernel_size=3, stride=2))]
@@ -52,11 +61,13 @@ class AlexNet(nn.Module):
             block("conv5", _conv(c4, c5, 3, padding=1, groups=groups) + pool()),
         ]))
         self.avgpool = nn.AdaptiveAvgPool2d((6, 6))  # 6x6 already at 224x224; any size works
+        # Dropout sets each output unit of fc6 and of fc7 to zero with probability 0.5 (the
+        # paper's section 4.2; the authors' Caffe definition: fc6, relu6, drop6, fc7, relu7, drop7).
         self.classifier = nn.Sequential(OrderedDict([
-            ("dropout6", nn.Dropout(dropout)), ("fc6", nn.Linear(c5 * 6 * 6, hidden)),
-            ("relu6", nn.ReLU(inplace=True)),
-            ("dropout7", nn.Dropout(dropout)), ("fc7", nn.Linear(hidden, hidden)),
-            ("relu7", nn.ReLU(inplace=True)),
+            ("fc6", nn.Linear(c5 * 6 * 6, hidden)), ("relu6", nn.ReLU(inplace=True)),
+            ("dropout6", nn.Dropout(dropout)),
+            ("fc7", nn.Linear(hidden, hidden)), ("relu7", nn.ReLU(inplace=True)),
+            ("dropout7", nn.Dropout(dropout)),
             ("fc8", nn.Linear(hidden, num_classes)),
         ]))
 
@@ -70,20 +81,24 @@ class AlexNetSmall(nn.Module):
     dropout-regularized hidden layers), with 3x3/5x5 kernels instead of 11x11 stride 4, a
     quarter of the channels (24-64-96-96-64) and 256 hidden units instead of 4096. LRN is off
     by default (``lrn=True`` turns it on): it triples the training time on a CPU, and VGG
-    found it does not help."""
+    found it does not help. ``image_size`` (a multiple of 8, e.g. 16) sizes fc6's input."""
 
     def __init__(self, num_classes: int = 10, in_channels: int = 3, groups: int = 2,
                  lrn: bool = False, dropout: float = 0.5,
-                 channels: tuple[int, ...] = (24, 64, 96, 96, 64), hidden: int = 256) -> None:
+                 channels: tuple[int, ...] = (24, 64, 96, 96, 64), hidden: int = 256,
+                 image_size: int = 32) -> None:
         super().__init__()
         c1, c2, c3, c4, c5 = channels
+        if image_size % 8:
+            raise ValueError(f"image_size must be a multiple of 8 (three poolings halve it), got {image_size}")
+        side = image_size // 8
 
         def norm() -> nn.Module:
-            return nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0) if lrn else nn.Identity()
+            return local_response_norm() if lrn else nn.Identity()
 
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, c1, 3, padding=1), nn.ReLU(inplace=True), norm(),
-            nn.MaxPool2d(3, 2, padding=1),                                     # 16x16
+            nn.MaxPool2d(3, 2, padding=1),                                     # 16x16 (of 32x32)
             nn.Conv2d(c1, c2, 5, padding=2, groups=groups), nn.ReLU(inplace=True), norm(),
             nn.MaxPool2d(3, 2, padding=1),                                     # 8x8
             nn.Conv2d(c2, c3, 3, padding=1), nn.ReLU(inplace=True),
@@ -91,10 +106,10 @@ class AlexNetSmall(nn.Module):
             nn.Conv2d(c4, c5, 3, padding=1, groups=groups), nn.ReLU(inplace=True),
             nn.MaxPool2d(3, 2, padding=1),                                     # 4x4
         )
-        self.classifier = nn.Sequential(
-            nn.Flatten(), nn.Dropout(dropout), nn.Linear(c5 * 4 * 4, hidden),
-            nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(hidden, hidden),
-            nn.ReLU(inplace=True), nn.Linear(hidden, num_classes))
+        self.classifier = nn.Sequential(  # dropout on the outputs of fc6 and fc7, as in AlexNet
+            nn.Flatten(), nn.Linear(c5 * side * side, hidden), nn.ReLU(inplace=True),
+            nn.Dropout(dropout), nn.Linear(hidden, hidden), nn.ReLU(inplace=True),
+            nn.Dropout(dropout), nn.Linear(hidden, num_classes))
 
     def forward(self, x):
         return self.classifier(self.features(x))
@@ -125,7 +140,7 @@ def alexnet_single(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
 @register("alexnet_cifar", family="alexnet", paper="alexnet", input_shape=(3, 32, 32),
           recipe=CIFAR_RECIPE)
 def alexnet_cifar(num_classes: int = 10, in_channels: int = 3, groups: int = 2,
-                  lrn: bool = False, dropout: float = 0.5) -> nn.Module:
+                  lrn: bool = False, dropout: float = 0.5, image_size: int = 32) -> nn.Module:
     """Class-scale AlexNet for 32x32 inputs (after Krizhevsky et al. 2012): see AlexNetSmall
     for what was scaled down."""
-    return AlexNetSmall(num_classes, in_channels, groups, lrn, dropout)
+    return AlexNetSmall(num_classes, in_channels, groups, lrn, dropout, image_size=image_size)

@@ -43,31 +43,50 @@ CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentu
 
 @register("nin_cifar10", family="nin", paper="nin", input_shape=(3, 32, 32))
 def nin_cifar10(num_classes: int = 10, in_channels: int = 3, width: float = 1.0,
-                dropout: float = 0.5, batch_norm: bool = False) -> nn.Module:
+                dropout: float = 0.5, batch_norm: bool = False, head: str = "gap",
+                image_size: int = 32, hidden: int = 1000) -> nn.Module:
     """NIN for CIFAR-10 (Lin et al. 2013, arXiv:1312.4400, section 4.2): three mlpconv layers
     192-160-96 (5x5), 192-192-192 (5x5), 192-192-classes (3x3), with 3x3/2 max and average
     pooling and dropout between them, then global average pooling; 966,986 parameters.
-    ``width`` scales every hidden layer."""
+    ``width`` scales every hidden layer.
+
+    ``head="fc"`` is the comparison of section 4.6 ("Global Average Pooling as a
+    Regularizer"): the same backbone, whose last mlpconv layer keeps its hidden width, followed
+    by a conventional fully connected classifier (``hidden`` ReLU units, then the classes) on
+    the flattened maps of an ``image_size`` x ``image_size`` input."""
+    if head not in ("gap", "fc"):
+        raise ValueError(f"head must be 'gap' (global average pooling) or 'fc' (fully connected), got {head!r}")
+
     def w(channels: int) -> int:
         return max(8, int(round(channels * width)))
 
     bn = batch_norm
-    return NIN(
+    last = num_classes if head == "gap" else w(192)
+    backbone = [
         mlpconv(in_channels, (w(192), w(160), w(96)), 5, padding=2, batch_norm=bn),
         nn.MaxPool2d(3, 2, padding=1), nn.Dropout(dropout),
         mlpconv(w(96), (w(192), w(192), w(192)), 5, padding=2, batch_norm=bn),
         nn.AvgPool2d(3, 2, padding=1), nn.Dropout(dropout),
-        mlpconv(w(192), (w(192), w(192), num_classes), 3, padding=1, batch_norm=bn),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-    )
+        mlpconv(w(192), (w(192), w(192), last), 3, padding=1, batch_norm=bn),
+    ]
+    if head == "gap":  # one map per class, averaged into that class's score: no parameters
+        return NIN(*backbone, nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    side = (image_size + 3) // 4  # two 3x3/2 poolings with padding 1
+    return NIN(*backbone, nn.Flatten(), nn.Linear(last * side * side, hidden), nn.ReLU(inplace=True),
+               nn.Linear(hidden, num_classes))
 
 
 @register("nin_cifar", family="nin", paper="nin", input_shape=(3, 32, 32), recipe=CIFAR_RECIPE)
-def nin_cifar(num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> nn.Module:
+def nin_cifar(num_classes: int = 10, in_channels: int = 3, width: float = 0.25,
+              dropout: float = 0.5, head: str = "gap", image_size: int = 32,
+              hidden: int = 1000) -> nn.Module:
     """Class-scale NIN for CIFAR-10 (after Lin et al. 2013): the paper's CIFAR-10 network at a
     quarter of the width (48-40-24, 48-48-48, 48-48-classes) with batch normalization after
-    every convolution, which lets it train in minutes without the paper's careful tuning."""
-    return nin_cifar10(num_classes, in_channels, width, batch_norm=True)
+    every convolution, which lets it train in minutes without the paper's careful tuning.
+    ``head="fc"`` swaps global average pooling for a fully connected classifier (see
+    :func:`nin_cifar10`)."""
+    return nin_cifar10(num_classes, in_channels, width, dropout, batch_norm=True, head=head,
+                       image_size=image_size, hidden=hidden)
 
 
 @register("nin_imagenet", family="nin", paper="nin", input_shape=(3, 224, 224))
