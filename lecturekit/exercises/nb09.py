@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import checker, compare_function, compare_number
+from . import Failure, checker, compare_function, compare_number
 
 
 @checker("09.1", "3x3 convolution parameters")
@@ -22,3 +22,20 @@ def stacked_receptive_field(function) -> str:
 def ratio(answer) -> str:
     return compare_number(answer, 49 / 27, "one 7x7 layer has 49C^2 weights; three 3x3 layers "
                           "have 3*9*C^2.", rel=1e-3)
+
+
+@checker("09.5", "predict, then look: which stack trains slower")
+def slower_stack(answer) -> str:
+    names = ("two 3x3 per stage", "one 5x5 per stage")
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and answer[0] in names
+            and isinstance(answer[1], dict) and set(answer[1]) == set(names)):
+        raise Failure(f"pass (slower, seconds): slower one of {names}, seconds a dict with both names.")
+    slower, seconds = answer
+    if not all(isinstance(s, float) and s > 0 for s in seconds.values()):
+        raise Failure("the seconds must be the measured training times (positive numbers).")
+    measured = max(names, key=seconds.get)
+    if slower != measured:
+        raise Failure(f"your prediction ({slower!r}) is not what was measured: think of what a layer "
+                      "costs besides its multiply-adds (reading and writing its feature maps).")
+    return (f"your prediction matches the measurement ({seconds[names[0]]:.1f} s against "
+            f"{seconds[names[1]]:.1f} s).")

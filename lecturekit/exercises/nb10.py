@@ -36,3 +36,26 @@ def branch_budget(answer) -> str:
 def channels_4a(answer) -> str:
     return compare_number(answer, 512, "the module concatenates the outputs of its four "
                           "branches.")
+
+
+@checker("10.5", "predict, then compute: a wider 5x5 reduction")
+def wider_reduction(answer) -> str:
+    from ..analysis import mult_adds
+    from ..models.googlenet import TABLE_1, Inception
+
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], bool)):
+        raise Failure("pass a pair (more_than_10_percent, mult_adds): your prediction True or False "
+                      "and the counted multiply-adds of the changed module.")
+    prediction, counted = answer
+    row = list(TABLE_1["3a"])
+    row[4] = 32                                   # the 5x5 reduction: 16 -> 32 channels
+    shape = (1, row[0], 28, 28)
+    expected = mult_adds(Inception(*row), shape)
+    if counted != expected:
+        raise Failure("count the changed module with lk.analysis.mult_adds(Inception(192, 64, 96, 128, "
+                      "32, 32, 32), (1, 192, 28, 28)).")
+    grows = expected > 1.1 * mult_adds(Inception(*TABLE_1["3a"]), shape)
+    if prediction != grows:
+        raise Failure("your prediction does not match the count: compare the 5x5 branch's share of the "
+                      "module's cost before and after the change.")
+    return "your prediction matches the count."
