@@ -65,9 +65,11 @@ RIGHT = {
     "09.1": 590_080,
     "09.2": lambda n, k: n * (k - 1) + 1,
     "09.3": 49 / 27,
+    "09.5": ("two 3x3 per stage", {"two 3x3 per stage": 30.0, "one 5x5 per stage": 18.0}),
     "10.1": 120_422_400,
     "10.2": (lambda c, r, o, k, s: s * s * (c * r + r * k * k * o), 26),
     "10.3": 512,
+    "10.5": (False, 140_492_800),
     "11.1": lambda x, eps=1e-5: (x - x.mean((0, 2, 3), keepdim=True))
     / (x.var((0, 2, 3), unbiased=False, keepdim=True) + eps).sqrt(),
     "11.2": 0.58,
@@ -127,9 +129,11 @@ WRONG = {
     "09.1": 589_824,
     "09.2": lambda n, k: n * k,
     "09.3": 27 / 49,
+    "09.5": ("one 5x5 per stage", {"two 3x3 per stage": 30.0, "one 5x5 per stage": 18.0}),
     "10.1": 4_816_896,
     "10.2": (lambda c, r, o, k, s: s * s * (c * r + r * k * k * o), 40),
     "10.3": 416,
+    "10.5": (True, 140_492_800),
     "11.1": lambda x, eps=1e-5: (x - x.mean((0, 2, 3), keepdim=True))
     / (x.var((0, 2, 3), keepdim=True) + eps).sqrt(),
     "11.2": 0.6,
