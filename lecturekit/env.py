@@ -13,10 +13,10 @@ import random
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import torch
+if TYPE_CHECKING:  # torch is imported where it is used, so the grader's process never loads it
+    import torch
 
 PROFILE_VARIABLE = "LECTUREKIT_PROFILE"
 DATA_VARIABLE = "LECTUREKIT_DATA"
@@ -72,6 +72,8 @@ PROFILES: dict[str, Profile] = {
 
 def device() -> torch.device:
     """The best available device: CUDA, then Apple MPS, then the CPU."""
+    import torch
+
     if torch.cuda.is_available():
         return torch.device("cuda")
     mps = getattr(torch.backends, "mps", None)
@@ -83,9 +85,11 @@ def device() -> torch.device:
 def profile(name: str | None = None) -> Profile:
     """The run profile: ``name`` if given, else ``$LECTUREKIT_PROFILE``, else ``gpu`` on a
     CUDA GPU and ``class`` everywhere else (``full`` is never chosen by default)."""
-    chosen = name or os.environ.get(PROFILE_VARIABLE) or (
-        "gpu" if torch.cuda.is_available() else "class"
-    )
+    chosen = name or os.environ.get(PROFILE_VARIABLE)
+    if not chosen:
+        import torch
+
+        chosen = "gpu" if torch.cuda.is_available() else "class"
     chosen = chosen.strip().lower()
     if chosen not in PROFILES:
         raise ValueError(
@@ -113,6 +117,9 @@ def default_seed() -> int:
 
 def seed_everything(seed: int = 0) -> int:
     """Seed Python's, NumPy's and torch's random number generators (all devices)."""
+    import numpy as np
+    import torch
+
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -172,6 +179,8 @@ def configure_matplotlib() -> None:
 
 def describe(dev: torch.device, prof: Profile) -> str:
     """The one-line summary that :func:`setup` prints."""
+    import torch
+
     from . import __version__
 
     if dev.type == "cuda":
@@ -212,6 +221,8 @@ def check() -> list[tuple[str, str, bool]]:
             rows.append((package, version(package), True))
         except PackageNotFoundError:
             rows.append((package, "missing", False))
+    import torch
+
     dev = device()
     try:
         x = torch.randn(1, 3, 8, 8, device=dev)
