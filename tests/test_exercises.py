@@ -158,7 +158,7 @@ WRONG = {
              "depthwise separable convolutions": "Xception", "dense connections": "DenseNet"},
     "16.3": 3_857_973_248 / 15_470_264_320,
     "05.2": lambda z: torch.exp(z) / torch.exp(z).sum(dim=1, keepdim=True),
-    "05.3": 0.1,
+    "05.3": 2.30,  # not to 3 decimals: ln 10 = 2.3026
     "06.1": 2_416,
     "06.2": lambda x, w, b: torch.nn.functional.avg_pool2d(x, 2),
     "06.3": 48_000,
