@@ -348,6 +348,10 @@ class NetworkProbe:
     Raises ``ValueError`` (one sentence) when the image does not fit the model.
     """
 
+    #: Feature maps kept from the measuring pass (bytes); DenseNet-121 at 224x224 needs about
+    #: 160 MB for all its layers.
+    CACHE_BYTES = 256 * 2**20
+
     def __init__(self, model: nn.Module, image: torch.Tensor) -> None:
         if not isinstance(model, nn.Module):
             raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -373,6 +377,8 @@ class NetworkProbe:
                 order.setdefault(name, len(order))
             return pre_hook
 
+        cached = [0]
+
         def hook_for(name):
             def hook(module, args, output):
                 out = output[0] if isinstance(output, (tuple, list)) and output else output
@@ -380,6 +386,13 @@ class NetworkProbe:
                     shapes[name], kinds[name] = tuple(out.shape), type(module).__name__
                     first = next((a for a in args if isinstance(a, torch.Tensor)), None)
                     inputs[name] = tuple(first.shape) if first is not None else ()
+                    # Keep the feature maps of this one pass (a copy: later in-place layers may
+                    # overwrite the tensor), so that choosing a layer redraws without a forward
+                    # pass; beyond the budget, a layer's maps are computed when it is chosen.
+                    size = out[0].numel() * 4
+                    if out.dim() > 0 and cached[0] + size <= self.CACHE_BYTES:
+                        self._cache[name] = out[0].detach().float().cpu().clone()
+                        cached[0] += size
             return hook
 
         named = [(n, m) for n, m in self.model.named_modules() if n]

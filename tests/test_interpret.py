@@ -209,3 +209,15 @@ def test_receptive_field_through_a_sequential_sliced_in_forward():
     assert probe.note == "" and probe.report("body.2").receptive_field == (5, 5)
     assert interpret.NetworkProbe(lk.models.create("wrn16_4"), _image(3, 32, 32)).report(
         "stage3").receptive_field == (53, 53)
+
+
+def test_the_probe_keeps_every_layers_maps_from_its_one_pass_and_they_equal_a_fresh_run():
+    """Choosing a layer then needs no forward pass (the redraw stays fast on DenseNet-121)."""
+    from lecturekit import models
+    from lecturekit.interpret import NetworkProbe
+
+    torch.manual_seed(0)
+    probe = NetworkProbe(models.create("resnet20_cifar").eval(), torch.randn(3, 32, 32))
+    assert set(probe._cache) == set(probe.layers)
+    for layer in (probe.layers[2], probe.layers[len(probe.layers) // 2], probe.layers[-2]):
+        torch.testing.assert_close(probe.activation(layer), probe._run_to(layer)[0], rtol=0, atol=1e-5)
