@@ -1,5 +1,6 @@
 """Running notebooks and requests in kernels (lecturekit.kernels)."""
 
+import argparse
 import json
 
 import nbformat
@@ -23,8 +24,13 @@ def test_executed_notebooks_carry_no_execution_timestamps(tmp_path):
     assert saved["cells"][0]["metadata"]["tags"] == ["kept"]
 
 
-def test_the_execute_command_uses_the_kernels_module():
-    assert cli.execute_notebook is kernels.execute_notebook
+def test_the_execute_command_uses_the_kernels_module(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(kernels, "execute_notebook", lambda path, timeout: calls.append(path) or 0.0)
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), path)
+    cli.run_execute(argparse.Namespace(notebooks=[path], timeout=5))
+    assert calls == [path]
 
 
 @pytest.fixture(scope="module")
