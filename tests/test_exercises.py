@@ -30,6 +30,13 @@ def max_pool1d(x, k):
     return x.unfold(0, k, k).amax(dim=1)
 
 
+def exercises_models_ratio(a, b):
+    from lecturekit import analysis, models
+
+    shape = (1, 3, 224, 224)
+    return analysis.mult_adds(models.create(a), shape) / analysis.mult_adds(models.create(b), shape)
+
+
 def softmax(z):
     e = torch.exp(z - z.max(dim=1, keepdim=True).values)
     return e / e.sum(dim=1, keepdim=True)
@@ -86,13 +93,16 @@ RIGHT = {
     "14.1": 252,
     "14.2": lambda n, p: sum(1 - i / n * (1 - p) for i in range(1, n + 1)),
     "14.3": 4_608,
+    "14.5": lambda x, bn1, c1, bn2, c2: c2(torch.relu(bn2(c1(torch.relu(bn1(x)))))) + x,
+    "14.6": lambda x, f, p, training, keep: (x + f(x) if keep else x) if training else x + p * f(x),
     "15.1": 216,
     "15.2": lambda n: n * (n + 1) // 2,
     "15.3": (23_328, 16),
+    "15.5": lambda x, b1, c1, b2, c2: torch.cat([x, c2(torch.relu(b2(c1(torch.relu(b1(x))))))], 1),
     "16.1": 16.4 / 3.57,
     "16.2": {"1x1 convolutions": "NIN", "identity shortcuts": "ResNet",
              "depthwise separable convolutions": "xception", "dense connections": "DenseNet"},
-    "16.3": 15_470_264_320 / 3_857_973_248,
+    "16.3": lambda a, b: (exercises_models_ratio(a, b)),
     "05.2": softmax,
     "05.3": 2.303,
     "06.1": 1_516,
@@ -150,13 +160,16 @@ WRONG = {
     "14.1": 1024,
     "14.2": lambda n, p: n * p,
     "14.3": 147_456,
+    "14.5": lambda x, bn1, c1, bn2, c2: torch.relu(c2(torch.relu(bn2(c1(torch.relu(bn1(x)))))) + x),
+    "14.6": lambda x, f, p, training, keep: (x + f(x) if keep else x) if training else x + f(x),
     "15.1": 192,
     "15.2": lambda n: n * (n - 1) // 2,
     "15.3": (46_656, 32),
+    "15.5": lambda x, b1, c1, b2, c2: c2(torch.relu(b2(c1(torch.relu(b1(x)))))),
     "16.1": 16.4 - 3.57,
     "16.2": {"1x1 convolutions": "GoogLeNet", "identity shortcuts": "ResNet",
              "depthwise separable convolutions": "Xception", "dense connections": "DenseNet"},
-    "16.3": 3_857_973_248 / 15_470_264_320,
+    "16.3": lambda a, b: 1 / exercises_models_ratio(a, b),
     "05.2": lambda z: torch.exp(z) / torch.exp(z).sum(dim=1, keepdim=True),
     "05.3": 2.30,  # not to 3 decimals: ln 10 = 2.3026
     "06.1": 2_416,

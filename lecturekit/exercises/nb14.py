@@ -31,3 +31,73 @@ def expected_depth(function) -> str:
 def grouped(answer) -> str:
     return compare_number(answer, 4_608, "each of the 32 groups maps 128/32 channels to 128/32 "
                           "channels with 3x3 kernels.")
+
+
+def _modules(channels: int = 8):
+    """The layers of a small pre-activation unit, with BN statistics that are not the identity."""
+    import torch
+    from torch import nn
+
+    torch.manual_seed(14)
+    bn1, bn2 = nn.BatchNorm2d(channels).eval(), nn.BatchNorm2d(channels).eval()
+    for bn in (bn1, bn2):
+        bn.running_mean.normal_()
+        bn.bias.data.normal_()
+    conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+    conv2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+    return bn1, conv1, bn2, conv2, torch.randn(2, channels, 6, 6)
+
+
+@checker("14.5", "a pre-activation unit")
+def preact_unit(function) -> str:
+    import torch
+    import torch.nn.functional as F
+
+    if not callable(function):
+        raise Failure("pass the function itself: check('14.5', preact_unit).")
+    bn1, conv1, bn2, conv2, x = _modules()
+    with torch.no_grad():
+        got = function(x, bn1, conv1, bn2, conv2)
+        branch = conv2(F.relu(bn2(conv1(F.relu(bn1(x))))))
+        if not isinstance(got, torch.Tensor) or got.shape != x.shape:
+            raise Failure(f"expected a tensor of shape {tuple(x.shape)}.")
+        if torch.allclose(got, F.relu(branch + x), rtol=0, atol=1e-5):
+            raise Failure("almost: a pre-activation unit has nothing after the addition (no ReLU).")
+        if torch.allclose(got, branch, rtol=0, atol=1e-5):
+            raise Failure("the shortcut is missing: add x to the branch's output.")
+        v1_order = bn2(conv2(F.relu(bn1(conv1(x))))) + x
+        if torch.allclose(got, v1_order, rtol=0, atol=1e-5):
+            raise Failure("that is the original order (conv -> BN -> ReLU): pre-activation puts BN "
+                          "and ReLU before each convolution.")
+        if not torch.allclose(got, branch + x, rtol=0, atol=1e-5):
+            raise Failure("the output differs: BN1 -> ReLU -> conv1 -> BN2 -> ReLU -> conv2, plus x.")
+    return "the unit computes x + conv2(ReLU(BN2(conv1(ReLU(BN1(x)))))), a clean identity path."
+
+
+@checker("14.6", "a stochastic-depth forward pass")
+def stochastic_depth_forward(function) -> str:
+    import torch
+
+    if not callable(function):
+        raise Failure("pass the function itself: check('14.6', stochastic_depth_forward).")
+    torch.manual_seed(146)
+    weight = torch.randn(4, 4)
+
+    def branch(x):
+        return torch.tanh(x @ weight)
+
+    x = torch.randn(3, 4)
+    cases = [("training, the block survives", True, True, x + branch(x)),
+             ("training, the block is dropped", True, False, x),
+             ("test time", False, True, x + 0.7 * branch(x)),
+             ("test time (the draw is ignored)", False, False, x + 0.7 * branch(x))]
+    for what, training, survives, expected in cases:
+        got = function(x, branch, 0.7, training, survives)
+        if not isinstance(got, torch.Tensor) or got.shape != x.shape:
+            raise Failure(f"{what}: expected a tensor of shape {tuple(x.shape)}.")
+        if not torch.allclose(got, expected, rtol=0, atol=1e-6):
+            if what == "test time" and torch.allclose(got, x + branch(x), rtol=0, atol=1e-6):
+                raise Failure("at test time every block is used, its branch scaled by the survival "
+                              "probability p (the expected value of the training-time output).")
+            raise Failure(f"{what}: the output differs from what the block should compute.")
+    return "dropped blocks pass x on; at test time the branch is scaled by p."

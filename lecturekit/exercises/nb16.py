@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from . import Failure, checker, compare_number
+import math
+
+from . import Failure, checker, compare_number, require_number
 
 EXPECTED_ARCHITECTURES = {"1x1 convolutions": "NIN", "identity shortcuts": "ResNet",
                           "depthwise separable convolutions": "Xception",
@@ -14,7 +16,7 @@ def improvement(answer) -> str:
     return compare_number(answer, 16.4 / 3.57, "divide AlexNet's top-5 error by ResNet's.", rel=1e-3)
 
 
-@checker("16.2", "who introduced each idea")
+@checker("16.2", "which architecture made each idea standard")
 def introduced_by(answer) -> str:
     if not isinstance(answer, dict):
         raise Failure("pass a dict from idea to architecture name.")
@@ -26,7 +28,20 @@ def introduced_by(answer) -> str:
     return "all four are right."
 
 
-@checker("16.3", "VGG-16 against ResNet-50")
-def ratio(answer) -> str:
-    return compare_number(answer, 15.470264320 / 3.857973248, "mult_adds(vgg16) / "
-                          "mult_adds(resnet50), each for a (1, 3, 224, 224) input.", rel=1e-3)
+@checker("16.3", "multiply-adds of one model against another")
+def ratio(function) -> str:
+    """Checks the function on pairs the notebook does not ask about, so a typed-in number for
+    VGG-16 against ResNet-50 does not pass."""
+    from .. import analysis, models
+
+    if not callable(function):
+        raise Failure("pass the function itself: check('16.3', mult_adds_ratio), not a number.")
+    shape = (1, 3, 224, 224)
+    for a, b in (("resnet34", "resnet18"), ("alexnet", "resnet18")):
+        expected = analysis.mult_adds(models.create(a), shape) / analysis.mult_adds(models.create(b), shape)
+        got = require_number(function(a, b))
+        if not math.isclose(got, expected, rel_tol=1e-3):
+            direction = "too large" if got > expected else "too small"
+            raise Failure(f"mult_adds_ratio({a!r}, {b!r}) is {direction}: divide mult_adds of the "
+                          "first model by that of the second, each for a (1, 3, 224, 224) input.")
+    return "the function gives the ratio for any two models of lk.models."
