@@ -113,11 +113,7 @@ PUBLISHED: dict[str, dict[str, Published]] = {
                   "top5": Published(10.5, "% top-5 error", "vgg", "Table 3 (A-LRN)")},
     "vgg13": {"parameters": Published(133e6, "parameters", "vgg", "Table 2 (B)"),
               "top1": Published(28.7, "% top-1 error", "vgg", "Table 3 (B, single scale)"),
-              "top5": Published(9.9, "% top-5 error", "vgg", "Table 3 (B, single scale)"),
-              # Section 4.1: B with each pair of 3x3 layers replaced by one 5x5 layer (the same
-              # receptive field) had a top-1 error 7% higher (centre crop).
-              "shallow_5x5_top1_increase": Published(7, "% higher top-1 error", "vgg",
-                                                     "section 4.1 (B, 3x3 pairs replaced by 5x5)")},
+              "top5": Published(9.9, "% top-5 error", "vgg", "Table 3 (B, single scale)")},
     "vgg16_c": {"parameters": Published(134e6, "parameters", "vgg", "Table 2 (C)"),
                 "top1": Published(28.1, "% top-1 error", "vgg", "Table 3 (C, S=256)"),
                 "top5": Published(9.4, "% top-5 error", "vgg", "Table 3 (C, S=256)")},
