@@ -170,6 +170,27 @@ PUBLISHED["wide_resnet50_2"] = {"top1": Published(21.9, "% top-1 error", "wide_r
                                 "top5": Published(6.03, "% top-5 error", "wide_resnet",
                                                   "Table 8 (WRN-50-2-bottleneck, single crop)")}
 
+# Parameter counts the papers print for networks torchvision does not build. (Where torchvision
+# builds the same network, its exact count is the reference: ``lk.models.entry(name).torchvision``
+# names the twin, and tests/models/test_registry.py checks that the counts are equal.)
+def _parameters(name: str, value: float, paper: str, where: str, note: str = "") -> None:
+    PUBLISHED.setdefault(name, {})["parameters"] = Published(value, "parameters", paper, where, note)
+
+
+_parameters("lenet5_1998", 60_000, "lenet", "section II.B ('only 60,000 trainable parameters')")
+for _depth, _value in [(20, 0.27e6), (32, 0.46e6), (44, 0.66e6), (56, 0.85e6), (110, 1.7e6),
+                       (1202, 19.4e6)]:
+    _parameters(f"resnet{_depth}_cifar", _value, "resnet", "Table 6 (# params)")
+for _depth, _value in [(164, 1.7e6), (1001, 10.2e6)]:
+    for _name in (f"preact_resnet{_depth}_cifar", f"resnet{_depth}_cifar"):
+        _parameters(_name, _value, "resnet_v2", "Table 3 (#params)")
+for _name, _value, _where in [("wrn40_4", 8.9e6, "Table 3"), ("wrn16_8", 11.0e6, "Table 3"),
+                              ("wrn28_10", 36.5e6, "Table 3"), ("wrn16_4", 2.7e6, "Table 4")]:
+    _parameters(_name, _value, "wide_resnet", f"{_where} (# params)")
+_parameters("densenet40_cifar", 1.0e6, "densenet", "Table 2 (DenseNet, L=40, k=12)")
+_parameters("densenet_bc100_cifar", 0.8e6, "densenet", "Table 2 (DenseNet-BC, L=100, k=12)")
+
+
 #: GoogLeNet's Table 1: parameters (thousands) and operations (millions) per Inception module.
 GOOGLENET_TABLE_1 = {
     "3a": (159, 128), "3b": (380, 304), "4a": (364, 73), "4b": (437, 88), "4c": (463, 100),

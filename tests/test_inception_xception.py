@@ -7,14 +7,13 @@ from lecturekit import analysis, models
 from lecturekit.models import inception, xception
 
 
-@pytest.mark.slow
-def test_inception_v3_counts_equal_torchvision_with_and_without_the_auxiliary_head():
+def test_inception_v3_with_the_auxiliary_head_equals_torchvisions():
     import torchvision
 
-    for aux in (False, True):
-        ours = analysis.count_parameters(models.create("inception_v3", aux_logits=aux))
-        theirs = torchvision.models.inception_v3(weights=None, aux_logits=aux, init_weights=False)
-        assert ours == analysis.count_parameters(theirs) == (27_161_264 if aux else 23_834_568)
+    with torch.device("meta"):      # counts only: no memory, no initialisation
+        ours = analysis.count_parameters(models.create("inception_v3", aux_logits=True))
+        theirs = torchvision.models.inception_v3(weights=None, aux_logits=True, init_weights=False)
+    assert ours == analysis.count_parameters(theirs) == 27_161_264
 
 
 @pytest.mark.slow
@@ -44,11 +43,6 @@ def test_factorizing_7x7_into_1x7_and_7x1_saves_parameters():
     factor = inception.factorized(64, 64, 7)
     convs = [m for m in factor.modules() if isinstance(m, torch.nn.Conv2d)]
     assert sum(c.weight.numel() for c in convs) == 2 * 7 * 64 * 64   # against 49 * 64 * 64
-
-
-@pytest.mark.slow
-def test_xception_has_the_papers_count():
-    assert analysis.count_parameters(models.create("xception")) == 22_855_952
 
 
 def test_separable_convolution_count_is_depthwise_plus_pointwise():

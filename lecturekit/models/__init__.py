@@ -1,12 +1,15 @@
 """The model zoo: ``create(name, **kwargs)`` builds a registered model, ``list_models()``
-lists the names. One file per model family; each builder's docstring gives the paper, its
-year and the published parameter count.
+lists the names. One file per model family; each builder's docstring gives the paper and its
+year. Published figures live in :mod:`lecturekit.references`; an entry whose network
+torchvision also builds names that twin (``entry(name).torchvision``), and the counts agree
+exactly (tests/models/test_registry.py).
 
 Every builder accepts ``num_classes`` and ``in_channels``.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +18,7 @@ from typing import Any
 from torch import nn
 
 from .. import _validate as check
+from .. import references
 
 
 @dataclass(frozen=True)
@@ -24,29 +28,65 @@ class ModelEntry:
     family: str
     paper: str                      # key into lecturekit.references.PAPERS
     input_shape: tuple[int, int, int]
-    published_parameters: int | None = None
+    torchvision: str | None = None  # torchvision's builder of the same network, if it has one
+    torchvision_options: dict[str, Any] = field(default_factory=dict)  # ...called with these
     recipe: dict[str, Any] = field(default_factory=dict)  # a training recipe that works
 
     @property
     def summary(self) -> str:
         return (self.builder.__doc__ or "").strip().splitlines()[0]
 
+    @property
+    def paper_parameters(self) -> int | None:
+        """The parameter count the paper prints (``references.PUBLISHED``), or None."""
+        figure = references.PUBLISHED.get(self.name, {}).get("parameters")
+        return None if figure is None else round(figure.value)
+
+    @property
+    def torchvision_parameters(self) -> int | None:
+        """The exact parameter count of torchvision's twin of this network, or None."""
+        if self.torchvision is None:
+            return None
+        return _torchvision_count(self.torchvision, tuple(sorted(self.torchvision_options.items())))
+
+    @property
+    def reference_parameters(self) -> int | None:
+        """The count to compare ours with: torchvision's exact count where torchvision builds
+        the same network, else the paper's printed figure, else None."""
+        exact = self.torchvision_parameters
+        return exact if exact is not None else self.paper_parameters
+
+    published_parameters = reference_parameters  # old name, kept until the notebooks are updated
+
+
+@functools.cache
+def _torchvision_count(name: str, options: tuple) -> int:
+    """Parameters of ``torchvision.models.<name>(**options)``, built on the meta device (no
+    memory for the weights, no initialisation time)."""
+    import torch
+    import torchvision
+
+    with torch.device("meta"):
+        model = torchvision.models.get_model(name, weights=None, **dict(options))
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
 
 _REGISTRY: dict[str, ModelEntry] = {}
 
 
 def register(name: str, *, family: str, paper: str, input_shape: tuple[int, int, int],
-             published_parameters: int | None = None, recipe: dict | None = None,
-             doc: str | None = None) -> Callable:
-    """Decorator that adds a builder to the zoo under ``name``. Builders made in a loop (one
-    per configuration) pass their docstring as ``doc``."""
+             torchvision: str | None = None, torchvision_options: dict | None = None,
+             recipe: dict | None = None, doc: str | None = None) -> Callable:
+    """Decorator that adds a builder to the zoo under ``name``; ``torchvision`` names
+    torchvision's builder of the same network. Builders made in a loop (one per
+    configuration) pass their docstring as ``doc``."""
     def add(builder: Callable[..., nn.Module]) -> Callable[..., nn.Module]:
         if name in _REGISTRY:
             raise ValueError(f"model {name!r} is registered twice")
         if doc is not None:
             builder.__doc__, builder.__name__ = doc, name
-        _REGISTRY[name] = ModelEntry(name, builder, family, paper, input_shape,
-                                     published_parameters, recipe or {})
+        _REGISTRY[name] = ModelEntry(name, builder, family, paper, input_shape, torchvision,
+                                     torchvision_options or {}, recipe or {})
         return builder
     return add
 

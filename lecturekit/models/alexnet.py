@@ -119,8 +119,7 @@ CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentu
                     weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
 
 
-@register("alexnet", family="alexnet", paper="alexnet", input_shape=(3, 224, 224),
-          published_parameters=60_000_000)
+@register("alexnet", family="alexnet", paper="alexnet", input_shape=(3, 224, 224))
 def alexnet(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """AlexNet as in the paper (Krizhevsky et al. 2012, NeurIPS): two-tower layout as grouped
     convolutions (groups=2 in conv2, conv4, conv5), LRN, overlapping pooling, dropout;
@@ -129,7 +128,7 @@ def alexnet(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
 
 
 @register("alexnet_single", family="alexnet", paper="alexnet", input_shape=(3, 224, 224),
-          published_parameters=61_100_840)
+          torchvision="alexnet")
 def alexnet_single(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """AlexNet as commonly implemented on one GPU (torchvision's layout, after Krizhevsky 2014,
     arXiv:1404.5997): 64-192-384-256-256 kernels, no groups, no LRN; 61,100,840 parameters."""

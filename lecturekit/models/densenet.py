@@ -108,26 +108,26 @@ class DenseNet(nn.Module):
 
 
 def _imagenet(depth: int, block_layers: tuple[int, ...], growth_rate: int, stem: int,
-              published: int | None) -> None:
+              in_torchvision: bool) -> None:
     def build(num_classes: int = 1000, in_channels: int = 3, memory_efficient: bool = False) -> nn.Module:
         return DenseNet(block_layers, growth_rate, stem, num_classes, in_channels,
                         memory_efficient=memory_efficient)
 
-    count = f"published {published:,} parameters (torchvision)" if published else \
+    count = "the same network as torchvision's" if in_torchvision else \
         "no published count (the paper gives the layout only)"
     register(f"densenet{depth}", family="densenet", paper="densenet", input_shape=(3, 224, 224),
-             published_parameters=published,
+             torchvision=f"densenet{depth}" if in_torchvision else None,
              doc=f"DenseNet-{depth} (Huang et al. 2016, arXiv:1608.06993, Table 1): DenseNet-BC, "
                  f"growth rate {growth_rate}, blocks of {', '.join(map(str, block_layers))} layers; "
                  f"{count}.")(build)
 
 
-for _depth, _blocks, _k, _stem, _count in [
-    (121, (6, 12, 24, 16), 32, 64, 7_978_856), (169, (6, 12, 32, 32), 32, 64, 14_149_480),
-    (201, (6, 12, 48, 32), 32, 64, 20_013_928), (161, (6, 12, 36, 24), 48, 96, 28_681_000),
-    (264, (6, 12, 64, 48), 32, 64, None),
+for _depth, _blocks, _k, _stem, _in_torchvision in [
+    (121, (6, 12, 24, 16), 32, 64, True), (169, (6, 12, 32, 32), 32, 64, True),
+    (201, (6, 12, 48, 32), 32, 64, True), (161, (6, 12, 36, 24), 48, 96, True),
+    (264, (6, 12, 64, 48), 32, 64, False),
 ]:
-    _imagenet(_depth, _blocks, _k, _stem, _count)
+    _imagenet(_depth, _blocks, _k, _stem, _in_torchvision)
 
 
 CIFAR_RECIPE = dict(epochs=10, batch_size=64, optimizer="sgd", lr=0.1, momentum=0.9,
@@ -135,12 +135,12 @@ CIFAR_RECIPE = dict(epochs=10, batch_size=64, optimizer="sgd", lr=0.1, momentum=
 
 
 @register("densenet_bc100_cifar", family="densenet", paper="densenet", input_shape=(3, 32, 32),
-          published_parameters=800_000, recipe=CIFAR_RECIPE)
+          recipe=CIFAR_RECIPE)
 def densenet_bc100_cifar(num_classes: int = 10, in_channels: int = 3, depth: int = 100,
                          growth_rate: int = 12, memory_efficient: bool = False) -> nn.Module:
     """CIFAR-10 DenseNet-BC with L=100, k=12 (Huang et al. 2016, arXiv:1608.06993, Table 2):
-    three dense blocks of (L-4)/6 bottleneck layers, compression 0.5; published 0.8M
-    parameters. Other depths and growth rates through ``depth`` and ``growth_rate``."""
+    three dense blocks of (L-4)/6 bottleneck layers, compression 0.5. Other depths and growth
+    rates through ``depth`` and ``growth_rate``."""
     if (depth - 4) % 6:
         raise ValueError(f"DenseNet-BC depth must be 6n+4 (40, 100, 190, 250), got {depth}")
     n = (depth - 4) // 6
@@ -149,11 +149,11 @@ def densenet_bc100_cifar(num_classes: int = 10, in_channels: int = 3, depth: int
 
 
 @register("densenet40_cifar", family="densenet", paper="densenet", input_shape=(3, 32, 32),
-          published_parameters=1_000_000, recipe=CIFAR_RECIPE)
+          recipe=CIFAR_RECIPE)
 def densenet40_cifar(num_classes: int = 10, in_channels: int = 3, depth: int = 40,
                      growth_rate: int = 12) -> nn.Module:
     """CIFAR-10 DenseNet (no bottleneck, no compression) with L=40, k=12 (Huang et al. 2016,
-    arXiv:1608.06993, Table 2): three blocks of (L-4)/3 layers; published 1.0M parameters."""
+    arXiv:1608.06993, Table 2): three blocks of (L-4)/3 layers."""
     if (depth - 4) % 3:
         raise ValueError(f"DenseNet depth must be 3n+4 (40, 100), got {depth}")
     n = (depth - 4) // 3

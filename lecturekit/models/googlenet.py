@@ -158,8 +158,7 @@ class GoogLeNetSmall(nn.Module):
         return self.head(self.blocks(self.stem(x)))
 
 
-@register("googlenet", family="googlenet", paper="googlenet", input_shape=(3, 224, 224),
-          published_parameters=6_800_000)
+@register("googlenet", family="googlenet", paper="googlenet", input_shape=(3, 224, 224))
 def googlenet(num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False) -> nn.Module:
     """GoogLeNet / Inception v1 (Szegedy et al. 2014, arXiv:1409.4842), Table 1, with the two
     auxiliary classifiers as an option. Published: about 6.8M parameters (sum of Table 1's

@@ -154,7 +154,7 @@ class InceptionV3(nn.Module):
 
 
 @register("inception_v3", family="inception", paper="inception_v3", input_shape=(3, 299, 299),
-          published_parameters=23_834_568)
+          torchvision="inception_v3", torchvision_options=dict(aux_logits=False, init_weights=False))
 def inception_v3(num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False) -> nn.Module:
     """Inception v3 (Szegedy et al. 2015, arXiv:1512.00567), 299x299 input. Published: about
     23.8M parameters without the auxiliary classifier (23,834,568 in torchvision's layout,

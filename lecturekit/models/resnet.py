@@ -126,30 +126,28 @@ class ResNet(nn.Module):
         return self.head(x)
 
 
-def _imagenet(name: str, block, layers, published: int, doc: str, **options) -> None:
+def _imagenet(name: str, block, layers, doc: str, **options) -> None:
     def build(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
         return ResNet(block, layers, num_classes, in_channels, **options)
 
     family = "resnext" if "resnext" in name else "wide_resnet" if "wide" in name else "resnet"
-    register(name, family=family, paper=family, input_shape=(3, 224, 224),
-             published_parameters=published,
-             doc=doc + f" Published: {published:,} parameters (torchvision).")(build)
+    register(name, family=family, paper=family, input_shape=(3, 224, 224), torchvision=name,
+             doc=doc + " The same network as torchvision's.")(build)
 
 
-for _depth, _block, _layers, _count in [
-    (18, BasicBlock, [2, 2, 2, 2], 11_689_512), (34, BasicBlock, [3, 4, 6, 3], 21_797_672),
-    (50, Bottleneck, [3, 4, 6, 3], 25_557_032), (101, Bottleneck, [3, 4, 23, 3], 44_549_160),
-    (152, Bottleneck, [3, 8, 36, 3], 60_192_808),
+for _depth, _block, _layers in [
+    (18, BasicBlock, [2, 2, 2, 2]), (34, BasicBlock, [3, 4, 6, 3]), (50, Bottleneck, [3, 4, 6, 3]),
+    (101, Bottleneck, [3, 4, 23, 3]), (152, Bottleneck, [3, 8, 36, 3]),
 ]:
-    _imagenet(f"resnet{_depth}", _block, _layers, _count,
+    _imagenet(f"resnet{_depth}", _block, _layers,
               f"ResNet-{_depth} (He et al. 2015, arXiv:1512.03385), Table 1.")
-_imagenet("wide_resnet50_2", Bottleneck, [3, 4, 6, 3], 68_883_240,
+_imagenet("wide_resnet50_2", Bottleneck, [3, 4, 6, 3],
           "Wide ResNet-50-2 (Zagoruyko & Komodakis 2016, arXiv:1605.07146): ResNet-50 with "
           "bottlenecks twice as wide.", width_per_group=128, stride_on_3x3=True)
-_imagenet("resnext50_32x4d", Bottleneck, [3, 4, 6, 3], 25_028_904,
+_imagenet("resnext50_32x4d", Bottleneck, [3, 4, 6, 3],
           "ResNeXt-50 32x4d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 4 in every "
           "bottleneck.", groups=32, width_per_group=4, stride_on_3x3=True)
-_imagenet("resnext101_32x8d", Bottleneck, [3, 4, 23, 3], 88_791_336,
+_imagenet("resnext101_32x8d", Bottleneck, [3, 4, 23, 3],
           "ResNeXt-101 32x8d (Xie et al. 2016, arXiv:1611.05431).", groups=32, width_per_group=8,
           stride_on_3x3=True)
 
@@ -230,7 +228,7 @@ class CifarResNet(nn.Module):
 CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.1, momentum=0.9,
                     weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
 
-def _register_cifar(depth: int, published_millions: float) -> None:
+def _register_cifar(depth: int) -> None:
     """ResNet-``depth`` for CIFAR-10 and its plain counterpart."""
     def residual(num_classes: int = 10, in_channels: int = 3,
                  survival_last: float = 1.0) -> nn.Module:
@@ -240,10 +238,9 @@ def _register_cifar(depth: int, published_millions: float) -> None:
         return CifarResNet(depth, num_classes, in_channels, residual=False)
 
     register(f"resnet{depth}_cifar", family="resnet_cifar", paper="resnet",
-             input_shape=(3, 32, 32), published_parameters=int(published_millions * 1e6),
-             recipe=CIFAR_RECIPE,
+             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
              doc=f"CIFAR-10 ResNet-{depth} (He et al. 2015, arXiv:1512.03385, section 4.2, "
-                 f"Table 6): option-A shortcuts; published {published_millions}M parameters. "
+                 f"Table 6): option-A shortcuts. "
                  "survival_last < 1 adds stochastic depth (Huang et al. 2016, "
                  "arXiv:1603.09382; the paper uses 0.5).")(residual)
     register(f"plain{depth}_cifar", family="resnet_cifar", paper="resnet",
@@ -252,9 +249,8 @@ def _register_cifar(depth: int, published_millions: float) -> None:
                  "(arXiv:1512.03385, Figure 6): ResNet without shortcuts.")(plain)
 
 
-for _depth, _millions in [(20, 0.27), (32, 0.46), (44, 0.66), (56, 0.85), (110, 1.7),
-                          (1202, 19.4)]:
-    _register_cifar(_depth, _millions)
+for _depth in (20, 32, 44, 56, 110, 1202):
+    _register_cifar(_depth)
 
 
 # ------------------------------------------------------------- bottleneck CIFAR ResNets, v1 and v2
@@ -380,7 +376,7 @@ class PreActCifarResNet(nn.Module):
         return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))
 
 
-for _depth, _millions in [(164, 1.7), (1001, 10.2)]:
+for _depth in (164, 1001):
     def _v2(num_classes: int = 10, in_channels: int = 3, depth: int = _depth) -> nn.Module:
         return CifarBottleneckResNet(depth, num_classes, in_channels, preact=True)
 
@@ -388,13 +384,13 @@ for _depth, _millions in [(164, 1.7), (1001, 10.2)]:
         return CifarBottleneckResNet(depth, num_classes, in_channels, preact=False)
 
     register(f"preact_resnet{_depth}_cifar", family="resnet_v2", paper="resnet_v2",
-             input_shape=(3, 32, 32), published_parameters=int(_millions * 1e6), recipe=CIFAR_RECIPE,
+             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
              doc=f"CIFAR-10 pre-activation ResNet-{_depth} (He et al. 2016, arXiv:1603.05027, "
-                 f"Table 3): bottleneck units; published {_millions}M parameters.")(_v2)
+                 f"Table 3): bottleneck units.")(_v2)
     register(f"resnet{_depth}_cifar", family="resnet_v2", paper="resnet_v2",
-             input_shape=(3, 32, 32), published_parameters=int(_millions * 1e6), recipe=CIFAR_RECIPE,
+             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
              doc=f"CIFAR-10 ResNet-{_depth} with the original bottleneck units (He et al. 2016, "
-                 f"arXiv:1603.05027, Figure 1 and Table 3); published {_millions}M parameters.")(_v1)
+                 f"arXiv:1603.05027, Figure 1 and Table 3).")(_v1)
 
 
 @register("preact_resnet20_cifar", family="resnet_v2", paper="resnet_v2", input_shape=(3, 32, 32),

@@ -87,7 +87,7 @@ class VGGSmall(nn.Module):
         return self.classifier(self.features(x))
 
 
-def _register(name: str, configuration: str, batch_norm: bool, published: int) -> None:
+def _register(name: str, configuration: str, batch_norm: bool, twin: str | None) -> None:
     def build(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
         return VGG(configuration, batch_norm, num_classes, in_channels)
 
@@ -95,24 +95,21 @@ def _register(name: str, configuration: str, batch_norm: bool, published: int) -
     with_bn = " with batch normalization after every convolution (not in the paper)" \
         if batch_norm else ""
     doc = (f"VGG configuration {configuration} ({layers} weight layers; Simonyan & Zisserman "
-           f"2014, arXiv:1409.1556){with_bn}. Published: {published:,} parameters.")
-    register(name, family="vgg", paper="vgg", input_shape=(3, 224, 224),
-             published_parameters=published, doc=doc)(build)
+           f"2014, arXiv:1409.1556){with_bn}.")
+    register(name, family="vgg", paper="vgg", input_shape=(3, 224, 224), torchvision=twin,
+             doc=doc)(build)
 
 
-# Published counts: Table 2 of the paper (millions), or torchvision's exact count where it
-# builds the same configuration.
-for _name, _configuration, _published in [
-    ("vgg11", "A", 132_863_336), ("vgg11_lrn", "A-LRN", 133_000_000),
-    ("vgg13", "B", 133_047_848), ("vgg16_c", "C", 134_000_000),
-    ("vgg16", "D", 138_357_544), ("vgg19", "E", 143_667_240),
+# Table 2's counts (millions) are in lecturekit.references; torchvision builds A, B, D and E
+# (not A-LRN, nor C with its 1x1 layers).
+for _name, _configuration, _twin in [
+    ("vgg11", "A", "vgg11"), ("vgg11_lrn", "A-LRN", None), ("vgg13", "B", "vgg13"),
+    ("vgg16_c", "C", None), ("vgg16", "D", "vgg16"), ("vgg19", "E", "vgg19"),
 ]:
-    _register(_name, _configuration, False, _published)
-for _name, _configuration, _published in [
-    ("vgg11_bn", "A", 132_868_840), ("vgg13_bn", "B", 133_053_736),
-    ("vgg16_bn", "D", 138_365_992), ("vgg19_bn", "E", 143_678_248),
-]:
-    _register(_name, _configuration, True, _published)
+    _register(_name, _configuration, False, _twin)
+for _name, _configuration in [("vgg11_bn", "A"), ("vgg13_bn", "B"), ("vgg16_bn", "D"),
+                              ("vgg19_bn", "E")]:
+    _register(_name, _configuration, True, _name)
 
 
 @register("vgg_cifar", family="vgg", paper="vgg", input_shape=(3, 32, 32),

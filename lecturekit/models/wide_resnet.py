@@ -95,21 +95,17 @@ class WideResNet(nn.Module):
         return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))
 
 
-def _register(depth: int, widen: int, published_millions: float | None) -> None:
+def _register(depth: int, widen: int) -> None:
     def build(num_classes: int = 10, in_channels: int = 3, dropout: float = 0.0,
               block: str = "basic") -> nn.Module:
         return WideResNet(depth, widen, num_classes, in_channels, dropout, block)
 
-    published = f"published {published_millions}M parameters" if published_millions else \
-        "no published count"
     register(f"wrn{depth}_{widen}", family="wide_resnet", paper="wide_resnet",
              input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
-             published_parameters=int(published_millions * 1e6) if published_millions else None,
              doc=f"WRN-{depth}-{widen} for CIFAR-10 (Zagoruyko & Komodakis 2016, arXiv:1605.07146, "
-                 f"Table 1 and Figure 1); {published}. ``block`` is one of the paper's "
+                 f"Table 1 and Figure 1). ``block`` is one of the paper's "
                  f"types: {', '.join(BLOCK_TYPES)}.")(build)
 
 
-for _depth, _widen, _millions in [(28, 10, 36.5), (40, 4, 8.9), (16, 4, 2.7), (16, 8, 11.0),
-                                  (16, 1, None), (10, 2, None), (10, 4, None)]:
-    _register(_depth, _widen, _millions)
+for _depth, _widen in [(28, 10), (40, 4), (16, 4), (16, 8), (16, 1), (10, 2), (10, 4)]:
+    _register(_depth, _widen)

@@ -84,8 +84,7 @@ class Xception(nn.Module):
         return self.head(self.exit(self.middle(self.entry(x))))
 
 
-@register("xception", family="xception", paper="xception", input_shape=(3, 299, 299),
-          published_parameters=22_855_952)
+@register("xception", family="xception", paper="xception", input_shape=(3, 299, 299))
 def xception(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """Xception (Chollet 2016, arXiv:1610.02357), 299x299 input. Published: 22,855,952
     parameters (Table 3)."""
