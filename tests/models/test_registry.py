@@ -76,3 +76,46 @@ def test_printed_counts_come_from_references_with_their_tables():
     assert vgg11.paper_parameters == 133_000_000 and vgg11.reference_parameters == 132_863_336
     assert models.entry("alexnet_single").paper_parameters is None
     assert models.entry("vgg16_c").published_parameters == 134_000_000   # the old name answers too
+
+
+# Models that take more than a few seconds to build and run a batch on a 2-core CPU: their
+# tests are marked slow, so `make quick` leaves them out (`make unit` and `make test` run them).
+HEAVY = {
+    "alexnet", "alexnet_single", "vgg11", "vgg11_lrn", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16",
+    "vgg16_c", "vgg16_bn", "vgg19", "vgg19_bn", "resnet50", "resnet101", "resnet152",
+    "wide_resnet50_2", "resnext50_32x4d", "resnext101_32x8d", "resnet1001_cifar",
+    "preact_resnet1001_cifar", "resnet1202_cifar", "plain1202_cifar", "wrn28_10", "densenet161",
+    "densenet169", "densenet201", "densenet264", "inception_v3", "xception",
+}
+
+
+def by_weight(names):
+    """Parameters for a test over models, the heavy ones marked slow."""
+    return [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY else n for n in names]
+
+
+@pytest.mark.parametrize("name", by_weight(models.list_models()))
+def test_every_model_builds_and_runs_a_batch(name):
+    entry = models.entry(name)
+    model = models.create(name, num_classes=10).eval()
+    with torch.no_grad():
+        out = model(torch.randn(2, *entry.input_shape))
+    assert out.shape == (2, 10)
+    assert entry.summary and entry.paper
+    assert "20" in entry.builder.__doc__ or "19" in entry.builder.__doc__  # cites the year
+
+
+def test_class_scale_variants_take_32x32():
+    for name in ("alexnet_cifar", "nin_cifar", "vgg_cifar", "googlenet_cifar"):
+        assert models.entry(name).input_shape == (3, 32, 32)
+        assert models.create(name)(torch.zeros(2, 3, 32, 32)).shape == (2, 10)
+
+
+def test_unknown_model_lists_the_names():
+    with pytest.raises(ValueError, match="lenet5"):
+        models.create("lenet6")
+
+
+def test_num_classes_and_channels():
+    model = models.create("lenet5", in_channels=3, num_classes=7)
+    assert model(torch.zeros(1, 3, 32, 32)).shape == (1, 7)

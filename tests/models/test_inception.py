@@ -1,10 +1,10 @@
-"""Inception v3 and Xception: modules' shapes, the published counts, torchvision's layout."""
+"""Inception v3 and the class-scale batch-norm network (lecturekit/models/inception.py)."""
 
 import pytest
 import torch
 
 from lecturekit import analysis, models
-from lecturekit.models import inception, xception
+from lecturekit.models import inception
 
 
 def test_inception_v3_with_the_auxiliary_head_equals_torchvisions():
@@ -31,9 +31,6 @@ def test_inception_v3_returns_the_auxiliary_logits_in_training_only():
     (inception.reduction_17_to_8(768), (1, 768, 17, 17), (1, 1280, 8, 8)),
     (inception.inception_8x8(1280), (1, 1280, 8, 8), (1, 2048, 8, 8)),
     (inception.factorized(16, 16, 7), (1, 16, 9, 9), (1, 16, 9, 9)),
-    (xception.SeparableConv2d(16, 32), (1, 16, 9, 9), (1, 32, 9, 9)),
-    (xception.XceptionBlock(64, [128, 128], downsample=True), (1, 64, 10, 10), (1, 128, 5, 5)),
-    (xception.XceptionBlock(728, [728] * 3, downsample=False), (1, 728, 4, 4), (1, 728, 4, 4)),
 ])
 def test_module_shapes(module, in_shape, out_shape):
     assert module.eval()(torch.randn(in_shape)).shape == out_shape
@@ -45,15 +42,7 @@ def test_factorizing_7x7_into_1x7_and_7x1_saves_parameters():
     assert sum(c.weight.numel() for c in convs) == 2 * 7 * 64 * 64   # against 49 * 64 * 64
 
 
-def test_separable_convolution_count_is_depthwise_plus_pointwise():
-    conv = xception.SeparableConv2d(32, 64)
-    assert conv.depthwise.groups == 32
-    assert analysis.count_parameters(conv) == 3 * 3 * 32 + 32 * 64
-
-
-def test_class_scale_variants():
-    sep, regular = models.create("separable_cifar"), models.create("separable_cifar", separable=False)
-    assert analysis.count_parameters(sep) < analysis.count_parameters(regular) / 5
+def test_the_batch_norm_network_runs_with_and_without_batch_norm_and_with_sigmoids():
     for options in ({}, {"batch_norm": False}, {"activation": "sigmoid"}):
         net = models.create("inception_bn_cifar", **options)
         assert net(torch.randn(2, 3, 32, 32)).shape == (2, 10)
