@@ -2,8 +2,13 @@
 
 ``python -m lecturekit homework build`` writes ``homework/NN_topic.ipynb`` for every notebook
 (or the ones named): each ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` block becomes a
-placeholder that raises ``NotImplementedError``, exercise cells lose their outputs, and an
-instruction cell goes on top.
+placeholder that raises ``NotImplementedError``, exercise cells lose their outputs, the model
+answers of the open questions are taken out, and an instruction cell goes on top. A model answer
+is the markdown cell after an open question's answer cell, with the metadata
+``{"lecturekit": {"model_answer": "NN.k"}}`` and the first words ``**Model answer (instructor
+copy; not in the student edition).**``; it is no exercise (the grader skips it), and a notebook
+whose model answer names no open question of its own is refused, as is a cell that starts like a
+model answer without that metadata (it would reach the students).
 
 ``python -m lecturekit homework grade PATH...`` runs each submitted notebook in a fresh kernel,
 cell by cell with a timeout (:class:`lecturekit.kernels.Kernel`), and checks every exercise
@@ -81,15 +86,46 @@ def strip_solutions(source: str) -> str:
                         source)
 
 
+MODEL_ANSWER = "**Model answer (instructor copy; not in the student edition).**"
+
+
 def exercise_meta(cell) -> dict | None:
-    return cell.get("metadata", {}).get("lecturekit")
+    """The exercise metadata of a cell, ``{"exercise": "NN.k", "points": p, ...}``, or None (a
+    model-answer cell, ``{"model_answer": "NN.k"}``, is no exercise)."""
+    meta = cell.get("metadata", {}).get("lecturekit")
+    return meta if isinstance(meta, dict) and "exercise" in meta else None
+
+
+def model_answer_of(cell) -> str | None:
+    """The open question a model-answer cell answers (``"NN.k"``), or None for any other cell."""
+    meta = cell.get("metadata", {}).get("lecturekit")
+    return meta.get("model_answer") if isinstance(meta, dict) else None
+
+
+def check_model_answers(notebook) -> None:
+    """Refuse model answers that name no open question of the notebook, and cells that start
+    like a model answer without the metadata that takes them out of the student edition."""
+    manual = sorted(meta["exercise"] for c in notebook.cells
+                    if (meta := exercise_meta(c)) and meta.get("manual"))
+    for index, cell in enumerate(notebook.cells):
+        answered = model_answer_of(cell)
+        if answered is None and cell.source.lstrip().startswith("**Model answer"):
+            raise ValueError(f"cell {index} starts like a model answer but has no metadata "
+                             '{"lecturekit": {"model_answer": "NN.k"}}, so it would reach the '
+                             "students; add it")
+        if answered is not None and answered not in manual:
+            raise ValueError(f"model_answer {answered!r} in cell {index} names no open question of "
+                             f"this notebook; choose one of {', '.join(manual) or '(none)'}")
 
 
 def student_edition(notebook):
-    """A copy of the notebook with the solutions taken out and an instruction cell on top."""
+    """A copy of the notebook with the solutions and the model answers taken out and an
+    instruction cell on top (a ValueError for a model answer that names no open question)."""
     import nbformat
 
+    check_model_answers(notebook)
     student = copy.deepcopy(notebook)
+    student.cells = [c for c in student.cells if model_answer_of(c) is None]
     for cell in student.cells:
         if cell.cell_type != "code" or "### BEGIN SOLUTION" not in cell.source:
             continue
@@ -110,7 +146,11 @@ def build(notebooks: list[Path], output: Path) -> list[Path]:
     written = []
     for path in notebooks:
         target = output / path.name
-        nbformat.write(student_edition(nbformat.read(path, as_version=4)), target)
+        try:
+            student = student_edition(nbformat.read(path, as_version=4))
+        except ValueError as error:
+            raise ValueError(f"{path.name}: {error}") from None
+        nbformat.write(student, target)
         written.append(target)
     return written
 

@@ -378,3 +378,113 @@ def test_gradescope_format():
     assert data["tests"][1]["visibility"] == "hidden"
     with pytest.raises(ValueError, match="hidden_visibility must be one of"):
         homework.gradescope_results(g, "later")
+
+
+# --------------------------------------------------------------------------- model answers
+# An open question's model answer is a markdown cell right after its answer cell, with metadata
+# {"lecturekit": {"model_answer": "NN.k"}}: in the instructor copy only.
+MODEL_TEXT = "Compute-bound layers need ..."     # a model answer's text, found nowhere else
+
+
+def model_answer(exercise="01.4", text=MODEL_TEXT):
+    cell = nbformat.v4.new_markdown_cell(f"{homework.MODEL_ANSWER}\n{text}")
+    cell.metadata["lecturekit"] = {"model_answer": exercise}
+    return cell
+
+
+def instructor_notebook():
+    """The test notebook with a model answer after its open question."""
+    notebook = course_notebook()
+    notebook.cells.append(model_answer())
+    return notebook
+
+
+def test_student_edition_takes_out_the_model_answers():
+    notebook = instructor_notebook()
+    student = homework.student_edition(notebook)
+    text = "".join(c.source for c in student.cells)
+    assert MODEL_TEXT not in text and "Model answer" not in text
+    assert len(student.cells) == len(notebook.cells)       # the answer out, the instructions in
+    assert homework.exercise_meta(student.cells[-1])["exercise"] == "01.4"   # the question stays
+    assert MODEL_TEXT in notebook.cells[-1].source          # the instructor copy is untouched
+
+
+def test_a_model_answer_must_name_an_open_question_of_its_notebook(tmp_path):
+    for wrong in ("01.1", "01.9", "02.4"):                  # auto-graded, absent, other notebook
+        notebook = course_notebook()
+        notebook.cells.append(model_answer(wrong))
+        with pytest.raises(ValueError, match=f"model_answer '{wrong}' in cell 6 names no open "
+                                             "question of this notebook; choose one of 01.4"):
+            homework.student_edition(notebook)
+    nbformat.write(notebook, tmp_path / "01_test.ipynb")
+    with pytest.raises(ValueError, match="^01_test.ipynb: model_answer '02.4'"):
+        homework.build([tmp_path / "01_test.ipynb"], tmp_path / "out")
+
+
+def test_a_model_answer_without_its_metadata_is_refused():
+    notebook = instructor_notebook()
+    notebook.cells[-1].metadata = {}                        # would reach the students
+    with pytest.raises(ValueError, match="cell 6 starts like a model answer but has no metadata"):
+        homework.student_edition(notebook)
+
+
+def test_a_model_answer_is_no_exercise_for_the_grader(tmp_path):
+    plain, answered = tmp_path / "plain.ipynb", tmp_path / "answered.ipynb"
+    nbformat.write(course_notebook(), plain)
+    nbformat.write(instructor_notebook(), answered)
+    assert homework._source_exercises(answered) == homework._source_exercises(plain)
+    cells = instructor_notebook().cells
+    assert homework._exercise_cells(cells, homework._source_exercises(answered), []) == {
+        3: "01.1", 4: "01.2", 5: "01.4"}
+
+
+@pytest.mark.slow
+def test_an_instructor_copy_with_model_answers_grades_as_before(tmp_path, monkeypatch):
+    monkeypatch.setenv("LECTUREKIT_PROFILE", "smoke")
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(instructor_notebook(), folder / "01_test.ipynb")
+    result = homework.grade(folder / "01_test.ipynb", folder, timeout=PATIENT)
+    assert result.earned == result.auto_points == 3
+    assert [(s.exercise, s.status) for s in result.scores] == [
+        ("01.1", "pass"), ("01.2", "pass"), ("01.4", "manual")]
+    assert result.problems == []
+
+
+def model_answers(notebook) -> dict[int, str]:
+    return {i: homework.model_answer_of(c) for i, c in enumerate(notebook.cells)
+            if homework.model_answer_of(c) is not None}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_model_answer_reaches_the_student_edition(path):
+    notebook = nbformat.read(path, as_version=4)
+    student = "\n".join(c.source for c in homework.student_edition(notebook).cells)
+    assert homework.MODEL_ANSWER not in student
+    for index in model_answers(notebook):
+        body = notebook.cells[index].source.replace(homework.MODEL_ANSWER, "").strip()
+        assert body and body not in student
+
+
+# TODO(lead): notebooks whose model answers are still to be inserted (their engineers were
+# editing them when the answers were written). Empty this set as they go in: a notebook listed
+# here that already has all its model answers fails (strict xfail) until it is taken out.
+MODEL_ANSWERS_TODO = {"03_pooling", "04_activations", "07_alexnet", "08_nin", "09_vgg",
+                      "13_resnet", "14_resnet_family", "15_densenet", "16_comparison"}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="model answers not inserted yet"))
+    if p.stem in MODEL_ANSWERS_TODO else p for p in NOTEBOOKS], ids=lambda p: p.stem)
+def test_every_open_question_has_one_model_answer_right_after_its_answer_cell(path):
+    notebook = nbformat.read(path, as_version=4)
+    cells = notebook.cells
+    manual = {i: meta["exercise"] for i, c in enumerate(cells)
+              if (meta := homework.exercise_meta(c)) and meta.get("manual")}
+    answers = model_answers(notebook)
+    assert sorted(answers.values()) == sorted(manual.values()), "one model answer per question"
+    for index, exercise in manual.items():
+        assert answers.get(index + 1) == exercise, f"{exercise}: the model answer must follow it"
+        answer = cells[index + 1]
+        assert answer.cell_type == "markdown" and answer.source.startswith(homework.MODEL_ANSWER)
+        assert 4 <= len(answer.source.strip().splitlines()) <= 10, f"{exercise}: 4 to 10 lines"
