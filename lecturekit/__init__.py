@@ -11,10 +11,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
-
-from .env import setup  # noqa: E402
-from .lessons import lesson  # noqa: E402
+from ._version import __version__
+from .env import setup
+from .lessons import lesson
 
 _SUBMODULES = {
     "analysis", "course", "data", "env", "exercises", "interpret", "layers", "lessons", "models",

@@ -176,7 +176,7 @@ def notebooks() -> list[Figure]:
         return []
     figures = []
     with tempfile.TemporaryDirectory() as folder:
-        for path in sorted((root / "notebooks").glob("*.ipynb")):
+        for path in sorted(env.notebooks_dir().glob("*.ipynb")):
             copy = Path(folder) / path.name
             copy.write_bytes(path.read_bytes())
             seconds = execute_notebook(copy)
@@ -225,10 +225,3 @@ def run(only: list[str] | None = None, output: Path | None = None) -> str:
     if output is not None:
         output.write_text(text)
     return text
-
-
-def add_command(commands) -> None:
-    parser = commands.add_parser("bench", help="run the benchmarks and print the table")
-    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=None)
-    parser.add_argument("--output", type=Path, default=None, help="also write the table here")
-    parser.set_defaults(run=lambda args: run(args.only, args.output) and 0)

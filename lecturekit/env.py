@@ -147,6 +147,12 @@ def repository_root() -> Path | None:
     return root if (root / "pyproject.toml").exists() and (root / "notebooks").is_dir() else None
 
 
+def notebooks_dir() -> Path:
+    """The course's notebooks: ``notebooks/`` in the repository checkout, else ``./notebooks``."""
+    root = repository_root()
+    return root / "notebooks" if root is not None else Path("notebooks")
+
+
 def data_dir() -> Path:
     """Where data sets live: ``$LECTUREKIT_DATA``, else ``data/`` in the repository checkout,
     else ``./data`` in the working directory (e.g. ``/content/data`` on Colab)."""
@@ -181,7 +187,7 @@ def describe(dev: torch.device, prof: Profile) -> str:
     """The one-line summary that :func:`setup` prints."""
     import torch
 
-    from . import __version__
+    from ._version import __version__
 
     if dev.type == "cuda":
         hardware = torch.cuda.get_device_name(dev)
@@ -230,8 +236,7 @@ def check() -> list[tuple[str, str, bool]]:
         rows.append((f"a convolution on {dev.type}", "runs", bool(ok)))
     except Exception as error:  # a broken driver should be reported, not crash the check
         rows.append((f"a convolution on {dev.type}", f"fails: {error}", False))
-    from .data import local_copies
-
-    found = local_copies()
+    root = data_dir()     # what is there, without importing lecturekit.data (which imports env)
+    found = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     rows.append(("local data sets", ", ".join(found) or "none (downloads or fallbacks)", True))
     return rows

@@ -38,14 +38,12 @@ In a notebook::
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import math
 import os
 import platform
 import shlex
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +54,8 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from . import __version__, data, env, references, train
+from . import data, env, references, train
+from ._version import __version__
 from .bench import RESNET20_GPU
 from .models.resnet import CIFAR_RECIPE, CifarResNet
 
@@ -641,72 +640,3 @@ def plot_deletion(result: dict) -> Figure:
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     figure.text(0.5, -0.02, provenance(result), ha="center", va="top", fontsize=7, wrap=True)
     return figure
-
-
-# --------------------------------------------------------------------------- command line
-def add_command(commands) -> None:
-    parser = commands.add_parser(
-        "reproduce", help="train a paper-scale result and write results/NAME.json",
-        description="Train a paper-scale result and write it, with the device, the torch "
-                    "version, the seed, the wall time and this command, to OUTPUT/NAME.json.")
-    parser.add_argument("name", choices=[*NAMES, "all"])
-    parser.add_argument("--device", default=None,
-                        help="cuda, cpu or mps (default: the best available)")
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="default: the recipe's, or as many as fit --budget")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="training images (default: all 50,000)")
-    parser.add_argument("--test-limit", type=int, default=None,
-                        help="test images (default: all 10,000)")
-    parser.add_argument("--width", type=int, default=16,
-                        help="channels of the first stage (the paper: 16)")
-    parser.add_argument("--image-size", type=int, default=32,
-                        help="average the images down to this size (the paper: 32)")
-    parser.add_argument("--seed", type=int, default=None, help="default: $LECTUREKIT_SEED, else 0")
-    parser.add_argument("--budget", type=float, default=None,
-                        help="seconds of wall time: epochs are chosen to fit it, and training "
-                             "stops when it is spent")
-    parser.add_argument("--recipe", choices=list(RECIPES), default=None,
-                        help="default: gpu on CUDA, class elsewhere (degradation: paper)")
-    parser.add_argument("--output", type=Path, default=Path("results"))
-    parser.add_argument("--require-real-data", action="store_true",
-                        help="stop unless the real CIFAR-10 is found")
-    parser.set_defaults(run=run_command)
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    if args.device is not None and args.device.startswith("cuda") and not torch.cuda.is_available():
-        raise SystemExit("no CUDA device: --device cuda needs a GPU that torch can see")
-    device = torch.device(args.device) if args.device else env.device()
-    for flag in ("epochs", "limit", "test_limit", "width", "image_size"):
-        value = getattr(args, flag)
-        if value is not None and value <= 0:
-            raise SystemExit(f"--{flag.replace('_', '-')} must be positive, got {value}")
-    seed = env.default_seed() if args.seed is None else args.seed
-    return Settings(device=device, epochs=args.epochs, limit=args.limit,
-                    test_limit=args.test_limit, width=args.width, image_size=args.image_size,
-                    seed=seed, budget=args.budget, recipe=args.recipe, output=args.output,
-                    require_real_data=args.require_real_data)
-
-
-def run_command(args: argparse.Namespace) -> int:
-    os.environ["LECTUREKIT_NO_PROGRESS"] = "1"
-    settings = settings_from(args)
-    if args.name == "all":
-        reproduce_all(settings)
-    else:
-        result = reproduce(args.name, settings)
-        print(summary({args.name: result}))
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m lecturekit.reproduce NAME ...``, the same as ``python -m lecturekit reproduce``."""
-    parser = argparse.ArgumentParser(prog="python -m lecturekit")
-    add_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["reproduce", *(sys.argv[1:] if argv is None else argv)])
-    return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

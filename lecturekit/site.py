@@ -196,27 +196,12 @@ def build_slides(notebooks: Path, output: Path, vendor: Path | None = None) -> l
     return decks
 
 
-def add_command(commands) -> None:
-    parser = commands.add_parser("site", help="build the HTML pages or the slide decks, or tag "
-                                 "the notebooks' cells with slide types")
-    parser.add_argument("kind", choices=["html", "slides", "tag"])
-    parser.add_argument("--notebooks", type=Path, default=Path("notebooks"))
-    parser.add_argument("--output", type=Path, default=None,
-                        help="default: build/html or build/slides")
-    parser.set_defaults(run=run)
+def tag_notebooks(notebooks: Path) -> list[Path]:
+    """Set the slide type of every cell of the course's notebooks in ``notebooks`` (in place)."""
+    import nbformat
 
-
-def run(args) -> int:
-    if args.kind == "tag":
-        import nbformat
-
-        for _lecture, path in _notebooks(args.notebooks):
-            notebook = nbformat.read(path, as_version=4)
-            nbformat.write(tag_slides(notebook), path)
-        print(f"slide types set in {args.notebooks}")
-        return 0
-    output = args.output or Path("build") / args.kind
-    build = build_html if args.kind == "html" else build_slides
-    written = build(args.notebooks, output)
-    print(f"{len(written)} {'pages' if args.kind == 'html' else 'decks'} and index.html in {output}")
-    return 0
+    tagged = []
+    for _lecture, path in _notebooks(notebooks):
+        nbformat.write(tag_slides(nbformat.read(path, as_version=4)), path)
+        tagged.append(path)
+    return tagged

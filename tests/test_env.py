@@ -112,3 +112,13 @@ def test_environment_check_rows():
     names = [r[0] for r in rows]
     assert "torch" in names and "Python" in names
     assert all(ok for what, _, ok in rows if what in {"torch", "Python"})
+
+
+def test_notebooks_dir_is_the_checkouts_notebooks_folder():
+    assert (env.notebooks_dir() / "01_cnn_vs_dnn.ipynb").is_file()
+
+
+def test_environment_check_lists_the_data_folders(monkeypatch, tmp_path):
+    (tmp_path / "MNIST").mkdir()
+    monkeypatch.setenv("LECTUREKIT_DATA", str(tmp_path))
+    assert ("local data sets", "MNIST", True) in env.check()

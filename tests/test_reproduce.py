@@ -5,7 +5,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from lecturekit import reproduce
+from lecturekit import cli, reproduce
 from lecturekit.models.resnet import CifarResNet
 
 TINY = ["--device", "cpu", "--epochs", "1", "--limit", "256", "--test-limit", "128", "--width", "2",
@@ -22,7 +22,7 @@ def results(tmp_path, monkeypatch, offline_empty_data):
 
 
 def run(name, results, *extra):
-    assert reproduce.main([name, *TINY, "--output", str(results), *extra]) == 0
+    assert cli.main(["reproduce", name, *TINY, "--output", str(results), *extra]) == 0
     return json.loads((results / f"{name}.json").read_text())
 
 
@@ -76,12 +76,12 @@ def test_asking_for_cuda_without_a_gpu_fails_clearly(results):
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU")
     with pytest.raises(SystemExit, match="no CUDA device"):
-        reproduce.main(["resnet20", "--device", "cuda", "--output", str(results)])
+        cli.main(["reproduce", "resnet20", "--device", "cuda", "--output", str(results)])
 
 
 def test_real_data_can_be_required(results):
     with pytest.raises(SystemExit, match="real CIFAR-10 was not found"):
-        reproduce.main(["resnet20", *TINY, "--output", str(results), "--require-real-data"])
+        cli.main(["reproduce", "resnet20", *TINY, "--output", str(results), "--require-real-data"])
 
 
 def test_downsample_averages_blocks_of_pixels():
@@ -175,7 +175,7 @@ def test_deletion_run_ships_both_networks_and_the_deletion_test(results):
 
 @pytest.mark.slow
 def test_a_budget_chooses_the_epochs_and_all_runs_every_result(results):
-    assert reproduce.main(["all", "--device", "cpu", "--limit", "256", "--test-limit", "128",
+    assert cli.main(["reproduce", "all", "--device", "cpu", "--limit", "256", "--test-limit", "128",
                            "--width", "2", "--image-size", "16", "--budget", "30",
                            "--output", str(results)]) == 0
     for name in reproduce.NAMES:

@@ -65,7 +65,7 @@ def environment(**extra: str) -> dict[str, str]:
 
 def resnet20(seconds: float) -> list[tuple[str, str, str, bool | None]]:
     """The GPU recipe; rows of (what, measured, target, met)."""
-    command = [sys.executable, "-m", "lecturekit.reproduce", "resnet20", "--device", "cuda",
+    command = [sys.executable, "-m", "lecturekit", "reproduce", "resnet20", "--device", "cuda",
                "--recipe", "gpu", "--require-real-data", "--output", str(OUTPUT)]
     print("== ResNet-20, the GPU recipe of make bench:", " ".join(command[1:]), flush=True)
     try:

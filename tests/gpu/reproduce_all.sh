@@ -25,5 +25,5 @@ fi
 "$PYTHON" -c 'import sys, torch; torch.cuda.is_available() or sys.exit("reproduce_all: no CUDA device: this script needs an NVIDIA GPU that torch can see")'
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 export LECTUREKIT_NO_PROGRESS=1
-exec "$PYTHON" -m lecturekit.reproduce all --device cuda --budget "$BUDGET" --require-real-data \
+exec "$PYTHON" -m lecturekit reproduce all --device cuda --budget "$BUDGET" --require-real-data \
   --output results
