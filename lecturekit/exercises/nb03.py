@@ -45,14 +45,6 @@ def max_pool1d(function) -> str:
 
 
 @checker("03.3", "GAP head vs flatten head")
-def gap_ratio(answer) -> str:
-    # The pair (GAP head, flatten head) is the stronger check (a ratio can come out nearly right
-    # from wrong counts); it goes with the redesigned notebook 03, see gap_and_flatten_counts.
-    expected = (2048 * 49 * 1000 + 1000) / (2048 * 1000 + 1000)
-    return compare_number(answer, expected, "count weights and biases of both heads; the "
-                          "flatten head sees 7*7 values per channel.", rel=1e-4)
-
-
 def gap_and_flatten_counts(answer) -> str:
     """(GAP head, flatten head) parameters, 2048 channels of 7x7 -> 1000 classes, with biases.
 
