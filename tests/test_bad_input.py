@@ -94,8 +94,8 @@ BAD_CALLS_BY_MODULE = {"lk.data": [
     ("model name not a string", lambda: models.create(None), TypeError,
      r"name must be the name of a model \(a string\), got None"),
     ("misspelt builder argument", lambda: models.create("lenet5", num_clases=3), TypeError,
-     r"lenet5 has no argument 'num_clases' \(closest: num_classes\); it takes in_channels, "
-     r"num_classes"),
+     r"lenet5 has no argument 'num_clases' \(closest: num_classes\); it takes num_classes, "
+     r"in_channels"),
     ("no classes", lambda: models.create("lenet5", num_classes=0), ValueError,
      r"num_classes must be a positive integer, got 0"),
     ("channels as a string", lambda: models.create("lenet5", in_channels="3"), TypeError,

@@ -4,7 +4,8 @@ year. Published figures live in :mod:`lecturekit.references`; an entry whose net
 torchvision also builds names that twin (``entry(name).torchvision``), and the counts agree
 exactly (tests/models/test_registry.py).
 
-Every builder accepts ``num_classes`` and ``in_channels``.
+Every builder takes keyword arguments only, ``num_classes`` and ``in_channels`` first:
+``lk.models.create("resnet50", num_classes=10)`` or ``resnet.resnet50(num_classes=10)``.
 """
 
 from __future__ import annotations

@@ -120,7 +120,7 @@ CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentu
 
 
 @register("alexnet", family="alexnet", paper="alexnet", input_shape=(3, 224, 224))
-def alexnet(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+def alexnet(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """AlexNet as in the paper (Krizhevsky et al. 2012, NeurIPS): two-tower layout as grouped
     convolutions (groups=2 in conv2, conv4, conv5), LRN, overlapping pooling, dropout;
     96-256-384-384-256 kernels. Published: "60 million parameters" (exactly 60,965,224)."""
@@ -129,7 +129,7 @@ def alexnet(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
 
 @register("alexnet_single", family="alexnet", paper="alexnet", input_shape=(3, 224, 224),
           torchvision="alexnet")
-def alexnet_single(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+def alexnet_single(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """AlexNet as commonly implemented on one GPU (torchvision's layout, after Krizhevsky 2014,
     arXiv:1404.5997): 64-192-384-256-256 kernels, no groups, no LRN; 61,100,840 parameters."""
     return AlexNet((64, 192, 384, 256, 256), groups=1, lrn=False, num_classes=num_classes,
@@ -138,7 +138,7 @@ def alexnet_single(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
 
 @register("alexnet_cifar", family="alexnet", paper="alexnet", input_shape=(3, 32, 32),
           recipe=CIFAR_RECIPE)
-def alexnet_cifar(num_classes: int = 10, in_channels: int = 3, groups: int = 2,
+def alexnet_cifar(*, num_classes: int = 10, in_channels: int = 3, groups: int = 2,
                   lrn: bool = False, dropout: float = 0.5, image_size: int = 32) -> nn.Module:
     """Class-scale AlexNet for 32x32 inputs (after Krizhevsky et al. 2012): see AlexNetSmall
     for what was scaled down."""

@@ -109,7 +109,7 @@ class DenseNet(nn.Module):
 
 def _imagenet(depth: int, block_layers: tuple[int, ...], growth_rate: int, stem: int,
               in_torchvision: bool) -> None:
-    def build(num_classes: int = 1000, in_channels: int = 3, memory_efficient: bool = False) -> nn.Module:
+    def build(*, num_classes: int = 1000, in_channels: int = 3, memory_efficient: bool = False) -> nn.Module:
         return DenseNet(block_layers, growth_rate, stem, num_classes, in_channels,
                         memory_efficient=memory_efficient)
 
@@ -136,7 +136,7 @@ CIFAR_RECIPE = dict(epochs=10, batch_size=64, optimizer="sgd", lr=0.1, momentum=
 
 @register("densenet_bc100_cifar", family="densenet", paper="densenet", input_shape=(3, 32, 32),
           recipe=CIFAR_RECIPE)
-def densenet_bc100_cifar(num_classes: int = 10, in_channels: int = 3, depth: int = 100,
+def densenet_bc100_cifar(*, num_classes: int = 10, in_channels: int = 3, depth: int = 100,
                          growth_rate: int = 12, memory_efficient: bool = False) -> nn.Module:
     """CIFAR-10 DenseNet-BC with L=100, k=12 (Huang et al. 2016, arXiv:1608.06993, Table 2):
     three dense blocks of (L-4)/6 bottleneck layers, compression 0.5. Other depths and growth
@@ -150,7 +150,7 @@ def densenet_bc100_cifar(num_classes: int = 10, in_channels: int = 3, depth: int
 
 @register("densenet40_cifar", family="densenet", paper="densenet", input_shape=(3, 32, 32),
           recipe=CIFAR_RECIPE)
-def densenet40_cifar(num_classes: int = 10, in_channels: int = 3, depth: int = 40,
+def densenet40_cifar(*, num_classes: int = 10, in_channels: int = 3, depth: int = 40,
                      growth_rate: int = 12) -> nn.Module:
     """CIFAR-10 DenseNet (no bottleneck, no compression) with L=40, k=12 (Huang et al. 2016,
     arXiv:1608.06993, Table 2): three blocks of (L-4)/3 layers."""

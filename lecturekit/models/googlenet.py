@@ -159,7 +159,7 @@ class GoogLeNetSmall(nn.Module):
 
 
 @register("googlenet", family="googlenet", paper="googlenet", input_shape=(3, 224, 224))
-def googlenet(num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False) -> nn.Module:
+def googlenet(*, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False) -> nn.Module:
     """GoogLeNet / Inception v1 (Szegedy et al. 2014, arXiv:1409.4842), Table 1, with the two
     auxiliary classifiers as an option. Published: about 6.8M parameters (sum of Table 1's
     column; the slide's "about 5 million")."""
@@ -170,6 +170,6 @@ def googlenet(num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = 
           recipe=dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
                       weight_decay=5e-4, schedule="onecycle", augment=True,
                       channels_last=True))
-def googlenet_cifar(num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> nn.Module:
+def googlenet_cifar(*, num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> nn.Module:
     """Class-scale GoogLeNet for CIFAR-10 (after Szegedy et al. 2014): see GoogLeNetSmall."""
     return GoogLeNetSmall(num_classes, in_channels, width)

@@ -155,7 +155,7 @@ class InceptionV3(nn.Module):
 
 @register("inception_v3", family="inception", paper="inception_v3", input_shape=(3, 299, 299),
           torchvision="inception_v3", torchvision_options=dict(aux_logits=False, init_weights=False))
-def inception_v3(num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False) -> nn.Module:
+def inception_v3(*, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False) -> nn.Module:
     """Inception v3 (Szegedy et al. 2015, arXiv:1512.00567), 299x299 input. Published: about
     23.8M parameters without the auxiliary classifier (23,834,568 in torchvision's layout,
     27,161,264 with it)."""
@@ -192,7 +192,7 @@ class SmallInception(nn.Module):
 @register("inception_bn_cifar", family="inception", paper="batchnorm", input_shape=(3, 32, 32),
           recipe=dict(epochs=8, batch_size=64, optimizer="sgd", lr=0.01, momentum=0.9,
                       schedule="constant"))
-def inception_bn_cifar(num_classes: int = 10, in_channels: int = 3, batch_norm: bool = True,
+def inception_bn_cifar(*, num_classes: int = 10, in_channels: int = 3, batch_norm: bool = True,
                        activation: str = "relu", width: float = 1.0) -> nn.Module:
     """A small Inception-style CIFAR-10 network for the batch-normalization experiment (after
     Ioffe & Szegedy 2015, arXiv:1502.03167, Figure 2): a 3x3 stem, six two-branch Inception

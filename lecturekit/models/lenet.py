@@ -160,7 +160,7 @@ MNIST_RECIPE = dict(epochs=3, batch_size=256, optimizer="adamw", lr=1e-2, weight
 
 @register("lenet5_1998", family="lenet", paper="lenet", input_shape=(1, 32, 32),
           recipe=dict(MNIST_RECIPE, epochs=4, batch_size=128, lr=3e-3))
-def lenet5_1998(in_channels: int = 1, num_classes: int = 10) -> nn.Module:
+def lenet5_1998(*, num_classes: int = 10, in_channels: int = 1) -> nn.Module:
     """LeNet-5, faithful to LeCun et al. 1998 (Proc. IEEE); "60,000 trainable parameters".
 
     Scaled tanh activations, trainable 2x2 subsampling, C3's partial connections (Table I)
@@ -172,7 +172,7 @@ def lenet5_1998(in_channels: int = 1, num_classes: int = 10) -> nn.Module:
 
 @register("lenet5", family="lenet", paper="lenet", input_shape=(1, 32, 32),
           recipe=MNIST_RECIPE)
-def lenet5(in_channels: int = 1, num_classes: int = 10) -> nn.Module:
+def lenet5(*, num_classes: int = 10, in_channels: int = 1) -> nn.Module:
     """LeNet-5 as commonly written today (LeCun et al. 1998, modernized): ReLU, max pooling,
     full C3, linear output; 61,706 parameters for 10 classes."""
     return LeNet5(in_channels, num_classes)

@@ -42,7 +42,7 @@ CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentu
 
 
 @register("nin_cifar10", family="nin", paper="nin", input_shape=(3, 32, 32))
-def nin_cifar10(num_classes: int = 10, in_channels: int = 3, width: float = 1.0,
+def nin_cifar10(*, num_classes: int = 10, in_channels: int = 3, width: float = 1.0,
                 dropout: float = 0.5, batch_norm: bool = False, head: str = "gap",
                 image_size: int = 32, hidden: int = 1000) -> nn.Module:
     """NIN for CIFAR-10 (Lin et al. 2013, arXiv:1312.4400, section 4.2): three mlpconv layers
@@ -77,7 +77,7 @@ def nin_cifar10(num_classes: int = 10, in_channels: int = 3, width: float = 1.0,
 
 
 @register("nin_cifar", family="nin", paper="nin", input_shape=(3, 32, 32), recipe=CIFAR_RECIPE)
-def nin_cifar(num_classes: int = 10, in_channels: int = 3, width: float = 0.25,
+def nin_cifar(*, num_classes: int = 10, in_channels: int = 3, width: float = 0.25,
               dropout: float = 0.5, head: str = "gap", image_size: int = 32,
               hidden: int = 1000) -> nn.Module:
     """Class-scale NIN for CIFAR-10 (after Lin et al. 2013): the paper's CIFAR-10 network at a
@@ -85,12 +85,13 @@ def nin_cifar(num_classes: int = 10, in_channels: int = 3, width: float = 0.25,
     every convolution, which lets it train in minutes without the paper's careful tuning.
     ``head="fc"`` swaps global average pooling for a fully connected classifier (see
     :func:`nin_cifar10`)."""
-    return nin_cifar10(num_classes, in_channels, width, dropout, batch_norm=True, head=head,
-                       image_size=image_size, hidden=hidden)
+    return nin_cifar10(num_classes=num_classes, in_channels=in_channels, width=width,
+                       dropout=dropout, batch_norm=True, head=head, image_size=image_size,
+                       hidden=hidden)
 
 
 @register("nin_imagenet", family="nin", paper="nin", input_shape=(3, 224, 224))
-def nin_imagenet(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+def nin_imagenet(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """NIN for ImageNet (Lin et al. 2013; the authors' released ImageNet model): four mlpconv
     layers 96-96-96 (11x11/4), 256-256-256 (5x5), 384-384-384 (3x3), 1024-1024-classes (3x3),
     3x3/2 max pooling between them, dropout before the last, global average pooling."""

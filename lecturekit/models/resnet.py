@@ -126,30 +126,64 @@ class ResNet(nn.Module):
         return self.head(x)
 
 
-def _imagenet(name: str, block, layers, doc: str, **options) -> None:
-    def build(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-        return ResNet(block, layers, num_classes, in_channels, **options)
-
-    family = "resnext" if "resnext" in name else "wide_resnet" if "wide" in name else "resnet"
-    register(name, family=family, paper=family, input_shape=(3, 224, 224), torchvision=name,
-             doc=doc + " The same network as torchvision's.")(build)
+# The ImageNet networks of Table 1 (and two descendants), each exactly torchvision's.
+IMAGENET = dict(paper="resnet", input_shape=(3, 224, 224))
 
 
-for _depth, _block, _layers in [
-    (18, BasicBlock, [2, 2, 2, 2]), (34, BasicBlock, [3, 4, 6, 3]), (50, Bottleneck, [3, 4, 6, 3]),
-    (101, Bottleneck, [3, 4, 23, 3]), (152, Bottleneck, [3, 8, 36, 3]),
-]:
-    _imagenet(f"resnet{_depth}", _block, _layers,
-              f"ResNet-{_depth} (He et al. 2015, arXiv:1512.03385), Table 1.")
-_imagenet("wide_resnet50_2", Bottleneck, [3, 4, 6, 3],
-          "Wide ResNet-50-2 (Zagoruyko & Komodakis 2016, arXiv:1605.07146): ResNet-50 with "
-          "bottlenecks twice as wide.", width_per_group=128, stride_on_3x3=True)
-_imagenet("resnext50_32x4d", Bottleneck, [3, 4, 6, 3],
-          "ResNeXt-50 32x4d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 4 in every "
-          "bottleneck.", groups=32, width_per_group=4, stride_on_3x3=True)
-_imagenet("resnext101_32x8d", Bottleneck, [3, 4, 23, 3],
-          "ResNeXt-101 32x8d (Xie et al. 2016, arXiv:1611.05431).", groups=32, width_per_group=8,
-          stride_on_3x3=True)
+@register("resnet18", family="resnet", **IMAGENET, torchvision="resnet18")
+def resnet18(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNet-18 (He et al. 2015, arXiv:1512.03385), Table 1: basic blocks, 2-2-2-2 per stage."""
+    return ResNet(BasicBlock, [2, 2, 2, 2], num_classes, in_channels)
+
+
+@register("resnet34", family="resnet", **IMAGENET, torchvision="resnet34")
+def resnet34(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNet-34 (He et al. 2015, arXiv:1512.03385), Table 1: basic blocks, 3-4-6-3."""
+    return ResNet(BasicBlock, [3, 4, 6, 3], num_classes, in_channels)
+
+
+@register("resnet50", family="resnet", **IMAGENET, torchvision="resnet50")
+def resnet50(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNet-50 (He et al. 2015, arXiv:1512.03385), Table 1: bottlenecks, 3-4-6-3."""
+    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels)
+
+
+@register("resnet101", family="resnet", **IMAGENET, torchvision="resnet101")
+def resnet101(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNet-101 (He et al. 2015, arXiv:1512.03385), Table 1: bottlenecks, 3-4-23-3."""
+    return ResNet(Bottleneck, [3, 4, 23, 3], num_classes, in_channels)
+
+
+@register("resnet152", family="resnet", **IMAGENET, torchvision="resnet152")
+def resnet152(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNet-152 (He et al. 2015, arXiv:1512.03385), Table 1: bottlenecks, 3-8-36-3."""
+    return ResNet(Bottleneck, [3, 8, 36, 3], num_classes, in_channels)
+
+
+@register("wide_resnet50_2", family="wide_resnet", paper="wide_resnet", input_shape=(3, 224, 224),
+          torchvision="wide_resnet50_2")
+def wide_resnet50_2(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """Wide ResNet-50-2 (Zagoruyko & Komodakis 2016, arXiv:1605.07146): ResNet-50 with
+    bottlenecks twice as wide."""
+    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels, width_per_group=128,
+                  stride_on_3x3=True)
+
+
+@register("resnext50_32x4d", family="resnext", paper="resnext", input_shape=(3, 224, 224),
+          torchvision="resnext50_32x4d")
+def resnext50_32x4d(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNeXt-50 32x4d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 4 in every
+    bottleneck."""
+    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels, groups=32,
+                  width_per_group=4, stride_on_3x3=True)
+
+
+@register("resnext101_32x8d", family="resnext", paper="resnext", input_shape=(3, 224, 224),
+          torchvision="resnext101_32x8d")
+def resnext101_32x8d(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNeXt-101 32x8d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 8."""
+    return ResNet(Bottleneck, [3, 4, 23, 3], num_classes, in_channels, groups=32,
+                  width_per_group=8, stride_on_3x3=True)
 
 
 # --------------------------------------------------------------------------- CIFAR ResNets
@@ -230,11 +264,11 @@ CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.1, momentum
 
 def _register_cifar(depth: int) -> None:
     """ResNet-``depth`` for CIFAR-10 and its plain counterpart."""
-    def residual(num_classes: int = 10, in_channels: int = 3,
+    def residual(*, num_classes: int = 10, in_channels: int = 3,
                  survival_last: float = 1.0) -> nn.Module:
         return CifarResNet(depth, num_classes, in_channels, survival_last=survival_last)
 
-    def plain(num_classes: int = 10, in_channels: int = 3) -> nn.Module:
+    def plain(*, num_classes: int = 10, in_channels: int = 3) -> nn.Module:
         return CifarResNet(depth, num_classes, in_channels, residual=False)
 
     register(f"resnet{depth}_cifar", family="resnet_cifar", paper="resnet",
@@ -377,10 +411,10 @@ class PreActCifarResNet(nn.Module):
 
 
 for _depth in (164, 1001):
-    def _v2(num_classes: int = 10, in_channels: int = 3, depth: int = _depth) -> nn.Module:
+    def _v2(*, num_classes: int = 10, in_channels: int = 3, depth: int = _depth) -> nn.Module:
         return CifarBottleneckResNet(depth, num_classes, in_channels, preact=True)
 
-    def _v1(num_classes: int = 10, in_channels: int = 3, depth: int = _depth) -> nn.Module:
+    def _v1(*, num_classes: int = 10, in_channels: int = 3, depth: int = _depth) -> nn.Module:
         return CifarBottleneckResNet(depth, num_classes, in_channels, preact=False)
 
     register(f"preact_resnet{_depth}_cifar", family="resnet_v2", paper="resnet_v2",
@@ -395,7 +429,7 @@ for _depth in (164, 1001):
 
 @register("preact_resnet20_cifar", family="resnet_v2", paper="resnet_v2", input_shape=(3, 32, 32),
           recipe=CIFAR_RECIPE)
-def preact_resnet20_cifar(num_classes: int = 10, in_channels: int = 3, depth: int = 20) -> nn.Module:
+def preact_resnet20_cifar(*, num_classes: int = 10, in_channels: int = 3, depth: int = 20) -> nn.Module:
     """A CIFAR-10 ResNet of depth 6n+2 (default 20) with pre-activation units (He et al. 2016,
     arXiv:1603.05027), the v2 counterpart of ``resnet20_cifar``. No published count."""
     return PreActCifarResNet(depth, num_classes, in_channels)

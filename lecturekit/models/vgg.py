@@ -88,7 +88,7 @@ class VGGSmall(nn.Module):
 
 
 def _register(name: str, configuration: str, batch_norm: bool, twin: str | None) -> None:
-    def build(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    def build(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
         return VGG(configuration, batch_norm, num_classes, in_channels)
 
     layers = WEIGHT_LAYERS[configuration]
@@ -116,8 +116,8 @@ for _name, _configuration in [("vgg11_bn", "A"), ("vgg13_bn", "B"), ("vgg16_bn",
           recipe=dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
                       weight_decay=5e-4, schedule="onecycle", augment=True,
                       channels_last=True))
-def vgg_cifar(configuration: str = "A", width: float = 0.25, num_classes: int = 10,
-              in_channels: int = 3) -> nn.Module:
+def vgg_cifar(*, num_classes: int = 10, in_channels: int = 3, configuration: str = "A",
+              width: float = 0.25) -> nn.Module:
     """Class-scale VGG for CIFAR-10 (after Simonyan & Zisserman 2014): configuration A's
     stages at a quarter of the width (16-32-64-128-128), batch norm, one linear classifier."""
     return VGGSmall(configuration, width, num_classes, in_channels)

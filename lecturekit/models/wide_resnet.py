@@ -96,7 +96,7 @@ class WideResNet(nn.Module):
 
 
 def _register(depth: int, widen: int) -> None:
-    def build(num_classes: int = 10, in_channels: int = 3, dropout: float = 0.0,
+    def build(*, num_classes: int = 10, in_channels: int = 3, dropout: float = 0.0,
               block: str = "basic") -> nn.Module:
         return WideResNet(depth, widen, num_classes, in_channels, dropout, block)
 

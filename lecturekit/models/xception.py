@@ -85,7 +85,7 @@ class Xception(nn.Module):
 
 
 @register("xception", family="xception", paper="xception", input_shape=(3, 299, 299))
-def xception(num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+def xception(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """Xception (Chollet 2016, arXiv:1610.02357), 299x299 input. Published: 22,855,952
     parameters (Table 3)."""
     return Xception(num_classes, in_channels)
@@ -101,7 +101,7 @@ def _conv_unit(in_channels: int, out_channels: int, separable: bool) -> list[nn.
 @register("separable_cifar", family="xception", paper="xception", input_shape=(3, 32, 32),
           recipe=dict(epochs=6, batch_size=128, optimizer="sgd", lr=0.1, momentum=0.9,
                       weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True))
-def separable_cifar(num_classes: int = 10, in_channels: int = 3, separable: bool = True,
+def separable_cifar(*, num_classes: int = 10, in_channels: int = 3, separable: bool = True,
                     width: int = 32) -> nn.Module:
     """A small VGG-style CIFAR-10 network (widths w, 2w, 4w; two 3x3 layers per stage) whose
     3x3 convolutions after the first are depthwise separable (``separable=True``) or regular,

@@ -116,6 +116,26 @@ def test_unknown_model_lists_the_names():
         models.create("lenet6")
 
 
+def test_every_builder_takes_keywords_only_num_classes_and_in_channels_first():
+    import inspect
+
+    for name in models.list_models():
+        parameters = list(inspect.signature(models.entry(name).builder).parameters.values())
+        assert [p.name for p in parameters[:2]] == ["num_classes", "in_channels"], name
+        assert all(p.kind is p.KEYWORD_ONLY for p in parameters), name
+    with pytest.raises(TypeError):
+        models.entry("lenet5").builder(10, 1)
+
+
+def test_grep_finds_each_imagenet_resnet_builder_once():
+    from pathlib import Path
+
+    source = (Path(models.__file__).parent / "resnet.py").read_text()
+    for name in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "wide_resnet50_2",
+                 "resnext50_32x4d", "resnext101_32x8d"):
+        assert source.count(f"def {name}(") == 1
+
+
 def test_num_classes_and_channels():
     model = models.create("lenet5", in_channels=3, num_classes=7)
     assert model(torch.zeros(1, 3, 32, 32)).shape == (1, 7)
