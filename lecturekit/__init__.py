@@ -16,16 +16,17 @@ from .env import setup
 from .lessons import lesson
 
 _SUBMODULES = {
-    "analysis", "course", "data", "env", "exercises", "interpret", "layers", "lessons", "models",
-    "pictures", "plots", "references", "reproduce", "train", "viz", "widgets",
+    "analysis", "course", "data", "diagrams", "env", "exercises", "interpret", "layers", "lessons",
+    "models", "pictures", "plots", "references", "reproduce", "train", "widgets",
 }
+_OLD_NAMES = {"viz": "diagrams"}  # old name, kept until the notebooks are updated
 
 __all__ = ["setup", "lesson", "__version__", *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+    if name in _SUBMODULES or name in _OLD_NAMES:
+        return importlib.import_module(f".{_OLD_NAMES.get(name, name)}", __name__)
     raise AttributeError(f"module 'lecturekit' has no attribute {name!r}")
 
 

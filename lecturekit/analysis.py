@@ -312,7 +312,7 @@ def mult_adds(model: nn.Module, input_size: Sequence[int],
 
 
 @torch.no_grad()
-def activations(model: nn.Module, x: torch.Tensor,
+def feature_maps(model: nn.Module, x: torch.Tensor,
                 modules: Iterable[tuple[str, nn.Module]] | None = None) -> dict[str, torch.Tensor]:
     """The output of each of ``modules`` (default: the top-level children of ``model``) for
     input ``x``, run in evaluation mode, keyed by name: what each layer 'sees'. A module that
@@ -341,3 +341,6 @@ def activations(model: nn.Module, x: torch.Tensor,
         for h in handles:
             h.remove()
     return outputs
+
+
+activations = feature_maps  # old name, kept until the notebooks are updated

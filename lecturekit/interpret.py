@@ -43,7 +43,7 @@ from .analysis import count_parameters
 
 __all__ = [
     "NetworkProbe", "LayerReport", "layer_report", "as_batch", "first_layer_filters",
-    "activations", "feature_maps_figure", "CAMResult", "class_activation_map", "grad_cam",
+    "layer_outputs", "feature_maps_figure", "CAMResult", "class_activation_map", "grad_cam",
     "overlay_figure", "show_image",
 ]
 
@@ -546,7 +546,7 @@ def _check_nodes(model: nn.Module, layers: list[str], argument: str = "layers",
                              f"choose one of: {_choices(names)}")
 
 
-def activations(model: nn.Module, image: torch.Tensor, layers: list[str]) -> dict[str, torch.Tensor]:
+def layer_outputs(model: nn.Module, image: torch.Tensor, layers: list[str]) -> dict[str, torch.Tensor]:
     """The outputs of ``layers`` (names from ``get_graph_node_names(model)``, or module names)
     for one image, from torchvision's ``create_feature_extractor``, batch dimension removed."""
     x = as_batch(image).to(_model_device(model))
@@ -573,7 +573,7 @@ def feature_maps_figure(model: nn.Module, image: torch.Tensor, layers: list[str]
     """The image, then one row per layer (low to high level) with its ``max_maps`` most active
     feature maps (largest mean activation), each labelled with its channel."""
     layers = list(layers) if layers is not None else _default_layers(model)
-    maps = activations(model, image, layers)
+    maps = layer_outputs(model, image, layers)
     ncols = max_maps + 1
     fig = plt.figure(figsize=(1.05 * ncols + 0.6, 1.15 * len(layers) + 0.6), layout="constrained")
     axes = fig.subplots(len(layers), ncols, squeeze=False)

@@ -83,26 +83,10 @@ def test_summary_of_lenet():
     assert analysis.mult_adds(models.create("lenet5"), (1, 1, 32, 32)) == table.total_mult_adds
 
 
-def test_activations_of_each_layer():
+def test_feature_maps_of_each_layer():
     model = models.create("lenet5")
-    maps = analysis.activations(model, torch.zeros(1, 1, 32, 32))
+    maps = analysis.feature_maps(model, torch.zeros(1, 1, 32, 32))
     assert maps["c1"].shape == (1, 6, 28, 28) and maps["output"].shape == (1, 10)
-
-
-def test_diagrams_are_drawn_from_the_model():
-    import matplotlib
-
-    matplotlib.use("agg")
-    from lecturekit import viz
-
-    lenet = models.create("lenet5_1998")
-    assert [s[1] for s in viz.stages(lenet, (1, 32, 32))] == [
-        "convolutions", "subsampling", "convolutions", "subsampling", "convolutions",
-        "full connection", "Gaussian connections"]
-    assert viz.stages(lenet, (1, 32, 32))[2][2] == (16, 10, 10)
-    figure = viz.block_diagram(models.create("alexnet"), (3, 224, 224))
-    texts = [t.get_text() for t in figure.axes[0].texts]
-    assert any("96@55x55" in t for t in texts) and any("256@13x13" in t for t in texts)
 
 
 def test_references_have_sources():

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 from torch import nn
 
-from .analysis import activations
+from .analysis import feature_maps
 
 #: How the diagram names the connection that a layer type makes (LeNet-5's Figure 2 labels).
 CONNECTION_NAMES = {
@@ -25,7 +25,7 @@ CONNECTION_NAMES = {
 def stages(model: nn.Module, input_shape: Sequence[int]) -> list[tuple[str, str, tuple[int, ...]]]:
     """(layer name, connection name, output shape) for each top-level layer that makes a
     connection listed in :data:`CONNECTION_NAMES`, in order."""
-    outputs = activations(model, torch.zeros(1, *input_shape))
+    outputs = feature_maps(model, torch.zeros(1, *input_shape))
     return [(name, CONNECTION_NAMES[type(child).__name__], tuple(outputs[name].shape[1:]))
             for name, child in model.named_children()
             if type(child).__name__ in CONNECTION_NAMES]
@@ -139,7 +139,7 @@ def block_diagram(model: nn.Module, input_shape: Sequence[int], title: str | Non
     (activations, normalization and dropout folded into the block before them) with its
     output shape and parameter count, in rows of ``per_row`` boxes."""
     blocks = [(n, m) for n, m in _blocks(model) if not isinstance(m, _QUIET)]
-    outputs = activations(model, torch.zeros(1, *input_shape), blocks)
+    outputs = feature_maps(model, torch.zeros(1, *input_shape), blocks)
     shapes = {name: tuple(out.shape[1:]) for name, out in outputs.items()}
     names = _box_names([name for name, _ in blocks])
     rows = -(-len(blocks) // per_row)
