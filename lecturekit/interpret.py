@@ -39,6 +39,7 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from torchvision.models.feature_extraction import create_feature_extractor, get_graph_node_names
 
+from . import _validate as check
 from .analysis import count_parameters
 
 __all__ = [
@@ -130,9 +131,13 @@ def _whole(axis: Axis, length: int) -> Axis:
     return 0, lo, hi + (length - 1) * jump
 
 
-def _pairs(value, default) -> tuple[int, int]:
+def _pair(value, default) -> tuple[int, int]:
+    """A window's size, stride, padding or dilation as torch stores it (an int, or a sequence
+    of one or two ints) as a pair; ``default`` where it is None."""
     value = default if value is None else value
-    return (value, value) if isinstance(value, int) else (int(value[0]), int(value[-1]))
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    return check.pair(value, "a window's size, stride, padding or dilation")
 
 
 _CONSTANT = object()   # marks nodes that do not depend on the image (weights, constants)
@@ -196,15 +201,15 @@ class _Walker(fx.Interpreter):
         if n.op == "call_module":
             m = self.module.get_submodule(n.target)
             if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
-                kernel = _pairs(m.kernel_size, None)
-                stride = _pairs(m.stride, kernel) if m.stride else kernel
-                dilation = _pairs(getattr(m, "dilation", 1), 1)
+                kernel = _pair(m.kernel_size, None)
+                stride = _pair(m.stride, kernel) if m.stride else kernel
+                dilation = _pair(getattr(m, "dilation", 1), 1)
                 padding = m.padding
                 if padding == "valid":
                     padding = 0
                 elif padding == "same":
                     padding = tuple(d * (k - 1) // 2 for k, d in zip(kernel, dilation))
-                return kernel, stride, _pairs(padding, 0), dilation
+                return kernel, stride, _pair(padding, 0), dilation
             if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
                 return self._adaptive(args[0])
             return None
@@ -215,21 +220,21 @@ class _Walker(fx.Interpreter):
             names = ["input", "weight", "bias", "stride", "padding", "dilation"]
             values.update(zip(names, args))
             kernel = tuple(values["weight"].shape[-2:])
-            dilation = _pairs(values.get("dilation"), 1)
+            dilation = _pair(values.get("dilation"), 1)
             padding = values.get("padding", 0)
             if padding == "valid":
                 padding = 0
             elif padding == "same":
                 padding = tuple(d * (k - 1) // 2 for k, d in zip(kernel, dilation))
-            return kernel, _pairs(values.get("stride"), 1), _pairs(padding, 0), dilation
+            return kernel, _pair(values.get("stride"), 1), _pair(padding, 0), dilation
         if n.target in (F.max_pool2d, F.avg_pool2d, torch.max_pool2d):
             names = ["input", "kernel_size", "stride", "padding"]
             names += ["dilation"] if n.target in (F.max_pool2d, torch.max_pool2d) else []
             values.update(zip(names, args))
-            kernel = _pairs(values["kernel_size"], None)
+            kernel = _pair(values["kernel_size"], None)
             stride = values.get("stride")
-            stride = _pairs(stride, kernel) if stride not in (None, [], ()) else kernel
-            return kernel, stride, _pairs(values.get("padding"), 0), _pairs(values.get("dilation"), 1)
+            stride = _pair(stride, kernel) if stride not in (None, [], ()) else kernel
+            return kernel, stride, _pair(values.get("padding"), 0), _pair(values.get("dilation"), 1)
         if n.target in (F.adaptive_avg_pool2d, F.adaptive_max_pool2d):
             return self._adaptive(args[0])
         if n.target is operator.getitem and isinstance(args[1], tuple) and len(args[1]) == 4 \

@@ -105,24 +105,6 @@ PUBLISHED: dict[str, dict[str, Published]] = {
         "top1": Published(40.7, "% top-1 error", "alexnet", "Table 2 (1 CNN, validation)"),
         "top5": Published(18.2, "% top-5 error", "alexnet", "Table 2 (1 CNN, validation)"),
     },
-    "vgg11": {"parameters": Published(133e6, "parameters", "vgg", "Table 2 (A)"),
-              "top1": Published(29.6, "% top-1 error", "vgg", "Table 3 (A, single scale)"),
-              "top5": Published(10.4, "% top-5 error", "vgg", "Table 3 (A, single scale)")},
-    "vgg11_lrn": {"parameters": Published(133e6, "parameters", "vgg", "Table 2 (A-LRN)"),
-                  "top1": Published(29.7, "% top-1 error", "vgg", "Table 3 (A-LRN)"),
-                  "top5": Published(10.5, "% top-5 error", "vgg", "Table 3 (A-LRN)")},
-    "vgg13": {"parameters": Published(133e6, "parameters", "vgg", "Table 2 (B)"),
-              "top1": Published(28.7, "% top-1 error", "vgg", "Table 3 (B, single scale)"),
-              "top5": Published(9.9, "% top-5 error", "vgg", "Table 3 (B, single scale)")},
-    "vgg16_c": {"parameters": Published(134e6, "parameters", "vgg", "Table 2 (C)"),
-                "top1": Published(28.1, "% top-1 error", "vgg", "Table 3 (C, S=256)"),
-                "top5": Published(9.4, "% top-5 error", "vgg", "Table 3 (C, S=256)")},
-    "vgg16": {"parameters": Published(138e6, "parameters", "vgg", "Table 2 (D)"),
-              "top1": Published(27.0, "% top-1 error", "vgg", "Table 3 (D, S=256)"),
-              "top5": Published(8.8, "% top-5 error", "vgg", "Table 3 (D, S=256)")},
-    "vgg19": {"parameters": Published(144e6, "parameters", "vgg", "Table 2 (E)"),
-              "top1": Published(27.3, "% top-1 error", "vgg", "Table 3 (E, S=256)"),
-              "top5": Published(9.0, "% top-5 error", "vgg", "Table 3 (E, S=256)")},
     "googlenet": {
         "parameters": Published(6.8e6, "parameters", "googlenet",
                                 "Table 1 (sum of the params column)"),
@@ -142,6 +124,20 @@ PUBLISHED: dict[str, dict[str, Published]] = {
         "top5_accuracy": Published(94.5, "% top-5 accuracy", "xception", "Table 1 (single crop)"),
     },
 }
+
+#: VGG (Simonyan & Zisserman 2014): Table 2's parameter counts (millions) and Table 3's
+#: single-scale errors (%) of each configuration: (model, Table 2's column, millions, top-1,
+#: top-5, Table 3's row).
+VGG_TABLES_2_AND_3 = [
+    ("vgg11", "A", 133, 29.6, 10.4, "A, single scale"), ("vgg11_lrn", "A-LRN", 133, 29.7, 10.5, "A-LRN"),
+    ("vgg13", "B", 133, 28.7, 9.9, "B, single scale"), ("vgg16_c", "C", 134, 28.1, 9.4, "C, S=256"),
+    ("vgg16", "D", 138, 27.0, 8.8, "D, S=256"), ("vgg19", "E", 144, 27.3, 9.0, "E, S=256"),
+]
+for _name, _column, _millions, _top1, _top5, _row in VGG_TABLES_2_AND_3:
+    PUBLISHED[_name] = {
+        "parameters": Published(_millions * 1e6, "parameters", "vgg", f"Table 2 ({_column})"),
+        "top1": Published(_top1, "% top-1 error", "vgg", f"Table 3 ({_row})"),
+        "top5": Published(_top5, "% top-5 error", "vgg", f"Table 3 ({_row})")}
 
 _RESNET_TABLE_3 = {"resnet34": (24.52, 7.46), "resnet50": (22.85, 6.71), "resnet101": (21.75, 6.05),
                    "resnet152": (21.43, 5.71)}

@@ -92,6 +92,17 @@ def register(name: str, *, family: str, paper: str, input_shape: tuple[int, int,
     return add
 
 
+def he_init_(model: nn.Module, mode: str = "fan_out") -> nn.Module:
+    """He initialization (He et al. 2015, arXiv:1502.01852) of every convolution of ``model``,
+    in place: weights from a normal distribution of variance 2 / fan, where fan counts the
+    inputs (``mode="fan_in"``) or, as ResNet's and torchvision's code do, the outputs
+    (``"fan_out"``) of a unit: channels x kernel height x kernel width."""
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode=mode, nonlinearity="relu")
+    return model
+
+
 def list_models(family: str | None = None) -> list[str]:
     """Registered model names (of one family, if given), in registration order."""
     if family is not None:

@@ -15,7 +15,7 @@ import torch
 import torch.utils.checkpoint as cp
 from torch import nn
 
-from . import register
+from . import he_init_, register
 
 
 class DenseLayer(nn.Module):
@@ -99,9 +99,7 @@ class DenseNet(nn.Module):
         self.head = nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(inplace=True),
                                   nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes))
         self.out_channels = channels
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight)
+        he_init_(self, mode="fan_in")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x))

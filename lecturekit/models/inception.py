@@ -18,17 +18,22 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import register
+from . import he_init_, register
 
 IntPair = int | tuple[int, int]
 
 
 def conv_bn(in_channels: int, out_channels: int, kernel: IntPair, stride: int = 1,
-            padding: IntPair = 0) -> nn.Sequential:
-    """Convolution (no bias: BN's shift replaces it), batch norm, ReLU: v3's basic unit."""
-    return nn.Sequential(
-        nn.Conv2d(in_channels, out_channels, kernel, stride, padding, bias=False),
-        nn.BatchNorm2d(out_channels, eps=0.001), nn.ReLU(inplace=True))
+            padding: IntPair = 0, *, batch_norm: bool = True, eps: float = 0.001,
+            activation: type[nn.Module] = nn.ReLU) -> nn.Sequential:
+    """Convolution, batch norm, ReLU: v3's basic unit (BN's eps 0.001 as in the released
+    network). Without batch norm the convolution keeps its bias (BN's shift replaces it
+    otherwise); ``activation`` swaps the ReLU (the small network's sigmoid baseline)."""
+    layers: list[nn.Module] = [nn.Conv2d(in_channels, out_channels, kernel, stride, padding,
+                                         bias=not batch_norm)]
+    if batch_norm:
+        layers.append(nn.BatchNorm2d(out_channels, eps=eps))
+    return nn.Sequential(*layers, activation())
 
 
 def factorized(in_channels: int, out_channels: int, n: int) -> nn.Sequential:
@@ -165,12 +170,9 @@ def inception_v3(*, num_classes: int = 1000, in_channels: int = 3, aux_logits: b
 # ----------------------------------------------------------------- a small CIFAR network
 def conv_unit(in_channels: int, out_channels: int, kernel: int, batch_norm: bool,
               activation: type[nn.Module]) -> nn.Sequential:
-    """Convolution (without bias when BN follows), optional batch norm, nonlinearity."""
-    layers: list[nn.Module] = [nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2,
-                                         bias=not batch_norm)]
-    if batch_norm:
-        layers.append(nn.BatchNorm2d(out_channels))
-    return nn.Sequential(*layers, activation())
+    """The small network's unit: :func:`conv_bn` with 'same' padding, BN's default eps."""
+    return conv_bn(in_channels, out_channels, kernel, padding=kernel // 2, batch_norm=batch_norm,
+                   eps=1e-5, activation=activation)
 
 
 class SmallInception(nn.Module):
@@ -219,7 +221,4 @@ def inception_bn_cifar(*, num_classes: int = 10, in_channels: int = 3, batch_nor
         module(s1, c(32), c(48)), module(s2, c(32), c(48)), nn.MaxPool2d(2),
         module(s2, c(48), c(64)), module(s3, c(48), c(64)),
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(s3, num_classes))
-    for m in model.modules():   # He initialization, so that the baseline without BN trains too
-        if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-    return model
+    return he_init_(model, mode="fan_in")   # so that the baseline without BN trains too

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import register
+from . import he_init_, register
 
 
 def conv3x3(in_channels: int, out_channels: int, stride: int = 1, groups: int = 1) -> nn.Conv2d:
@@ -106,9 +106,7 @@ class ResNet(nn.Module):
         self.layer4 = self._stage(block, 512, layers[3], stride=2)
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                                   nn.Linear(512 * block.expansion, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+        he_init_(self)
 
     def _stage(self, block, channels: int, count: int, stride: int) -> nn.Sequential:
         out = channels * block.expansion
@@ -251,9 +249,7 @@ class CifarResNet(nn.Module):
         self.stage1, self.stage2, self.stage3 = stages
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                                   nn.Linear(channels, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+        he_init_(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))
@@ -375,9 +371,7 @@ class CifarBottleneckResNet(nn.Module):
         final: list[nn.Module] = [nn.BatchNorm2d(channels), nn.ReLU(inplace=True)] if preact else []
         self.head = nn.Sequential(*final, nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                                   nn.Linear(channels, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+        he_init_(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))
@@ -402,9 +396,7 @@ class PreActCifarResNet(nn.Module):
         self.stage1, self.stage2, self.stage3 = stages
         self.head = nn.Sequential(nn.BatchNorm2d(64), nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d(1),
                                   nn.Flatten(), nn.Linear(64, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+        he_init_(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import register
+from . import he_init_, register
 from .resnet import CIFAR_RECIPE
 
 
@@ -87,9 +87,7 @@ class WideResNet(nn.Module):
         self.stage1, self.stage2, self.stage3 = stages
         self.head = nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(inplace=True),
                                   nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+        he_init_(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))

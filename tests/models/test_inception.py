@@ -57,3 +57,12 @@ def test_the_batch_norm_network_narrows_with_width_and_takes_16x16_images():
     assert narrow(torch.randn(2, 3, 16, 16)).shape == (2, 10)
     with pytest.raises(ValueError, match="width"):
         models.create("inception_bn_cifar", width=0)
+
+
+def test_one_conv_bn_unit_serves_v3_and_the_small_network():
+    v3 = inception.conv_bn(8, 16, 3)
+    assert [type(m).__name__ for m in v3] == ["Conv2d", "BatchNorm2d", "ReLU"]
+    assert v3[0].bias is None and v3[1].eps == 0.001
+    plain = inception.conv_unit(8, 16, 3, batch_norm=False, activation=torch.nn.Sigmoid)
+    assert [type(m).__name__ for m in plain] == ["Conv2d", "Sigmoid"] and plain[0].bias is not None
+    assert plain(torch.zeros(1, 8, 5, 5)).shape == (1, 16, 5, 5)      # 'same' padding

@@ -139,3 +139,10 @@ def test_grep_finds_each_imagenet_resnet_builder_once():
 def test_num_classes_and_channels():
     model = models.create("lenet5", in_channels=3, num_classes=7)
     assert model(torch.zeros(1, 3, 32, 32)).shape == (1, 7)
+
+
+@pytest.mark.parametrize("mode, fan", [("fan_out", 128 * 9), ("fan_in", 64 * 9)])
+def test_he_init_draws_convolution_weights_with_variance_two_over_the_fan(mode, fan):
+    torch.manual_seed(0)
+    conv = models.he_init_(torch.nn.Sequential(torch.nn.Conv2d(64, 128, 3)), mode=mode)[0]
+    assert abs(conv.weight.std().item() / (2 / fan) ** 0.5 - 1) < 0.02   # 73,728 draws
