@@ -42,3 +42,23 @@ def gap_shape(answer) -> str:
         raise Failure(f"{tuple(answer)} is not right: pooling keeps the batch and the channels "
                       "and removes height and width; Flatten then removes the 1x1.")
     return "correct."
+
+
+@checker("08.5", "predict, then compute: the two heads at 32x32")
+def heads_at_32(answer) -> str:
+    from ..analysis import count_parameters
+    from ..models import create
+
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], bool)):
+        raise Failure("pass a pair (gap_count_changes, fc_parameters): your prediction True or False "
+                      "and the counted parameters of the network with the fully connected head.")
+    changes, counted = answer
+    if changes:
+        raise Failure("look at what global average pooling does to a map of any size: which of the "
+                      "GAP network's weights would depend on the image size?")
+    expected = count_parameters(create("nin_cifar", head="fc", image_size=32))
+    if counted != expected:
+        raise Failure("count it with lk.analysis.count_parameters(lk.models.create('nin_cifar', "
+                      "head='fc', image_size=32)): at 32x32 the last maps are 8x8, not 4x4, and all "
+                      "of them feed the first fully connected layer.")
+    return "right: the GAP network keeps its size, the fully connected head grows with the image."
