@@ -15,9 +15,13 @@ def count_on_meta(name: str, **options) -> int:
 
 
 TWINS = [name for name in models.list_models() if models.entry(name).torchvision]
+# every configuration of a family is the same code: the quick lane checks one or two of each
+QUICK_TWINS = {"alexnet_single", "vgg11", "vgg11_bn", "inception_v3", "resnet18", "resnet50",
+               "wide_resnet50_2", "resnext50_32x4d", "densenet121"}
 
 
-@pytest.mark.parametrize("name", TWINS)
+@pytest.mark.parametrize("name", [n if n in QUICK_TWINS else pytest.param(n, marks=pytest.mark.slow)
+                                  for n in TWINS])
 def test_counts_and_shapes_equal_torchvisions_twin(name):
     import torchvision
 
