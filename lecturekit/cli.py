@@ -216,10 +216,65 @@ def run_site(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------------- homework
 def _add_homework(commands) -> None:
-    from .homework import add_command
+    from .homework import GRADESCOPE_VISIBILITY
 
-    add_command(commands)
+    parser = commands.add_parser("homework", help="student editions and grading")
+    sub = parser.add_subparsers(dest="homework_command", required=True)
+    build_parser = sub.add_parser("build", help="write student editions")
+    build_parser.add_argument("notebooks", nargs="*", type=Path,
+                              help="notebooks to convert (default: all of notebooks/)")
+    build_parser.add_argument("--output", type=Path, default=Path("homework"))
+    build_parser.set_defaults(run=run_homework_build)
+    grade_parser = sub.add_parser("grade", help="execute and score submissions")
+    grade_parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders")
+    grade_parser.add_argument("--source", type=Path, default=None,
+                              help="folder of the solution notebooks (default: notebooks/), or "
+                                   "one solution notebook for every submission")
+    grade_parser.add_argument("--timeout", type=float, default=120, help="seconds per cell")
+    grade_parser.add_argument("--hidden", type=Path, default=None,
+                              help="folder of hidden checker cases (nbNN.py files)")
+    grade_parser.add_argument("--csv", type=Path, default=None)
+    grade_parser.add_argument("--json", type=Path, default=None)
+    grade_parser.add_argument("--gradescope", type=Path, default=None,
+                              help="write Gradescope's results.json here (one submission)")
+    grade_parser.add_argument("--hidden-visibility", default="after_published",
+                              choices=GRADESCOPE_VISIBILITY,
+                              help="when Gradescope shows hidden cases to students")
+    grade_parser.set_defaults(run=run_homework_grade)
+
+
+def run_homework_build(args: argparse.Namespace) -> int:
+    from .env import notebooks_dir
+    from .homework import build
+
+    notebooks = args.notebooks or sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    for path in build(notebooks, args.output):
+        print(f"wrote {path}")
+    return 0
+
+
+def run_homework_grade(args: argparse.Namespace) -> int:
+    from . import homework
+    from .env import notebooks_dir
+
+    submissions = []
+    for path in args.paths:
+        submissions += sorted(path.glob("*.ipynb")) if path.is_dir() else [path]
+    if args.gradescope and len(submissions) != 1:
+        raise ValueError(f"--gradescope writes the results of one submission; "
+                         f"{len(submissions)} notebooks were given")
+    source = args.source or notebooks_dir()
+    grades = homework.grade_all(submissions, source, args.timeout, args.hidden)
+    print(homework.table(grades))
+    if args.csv:
+        homework.write_csv(grades, args.csv)
+    if args.json:
+        homework.write_json(grades, args.json)
+    if args.gradescope:
+        homework.write_gradescope(grades[0], args.gradescope, args.hidden_visibility)
+    return 0
 
 
 #: Every sub-command and the function that registers it, in the order --help lists them.

@@ -685,6 +685,17 @@ def grade(submission: Path, source: Path, timeout: float = 120, hidden: Path | N
     return result
 
 
+def grade_all(submissions: list[Path], source: Path, timeout: float = 120,
+              hidden: Path | None = None) -> list[Grade]:
+    """Grade each submission against ``source``, the checkers read once before any student
+    code runs."""
+    preload(submissions, source, hidden)
+    try:
+        return [grade(path, source, timeout, hidden) for path in submissions]
+    finally:
+        _SNAPSHOT.clear()
+
+
 def _run(notebook, workdir: Path, timeout: float, problems: list[str]) -> None:
     """Execute every code cell in a fresh kernel, without grading (errors become problems)."""
     result = Grade("", "", problems=problems)
@@ -762,67 +773,3 @@ def gradescope_results(g: Grade, hidden_visibility: str = "after_published") -> 
 def write_gradescope(g: Grade, path: Path, hidden_visibility: str = "after_published") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(gradescope_results(g, hidden_visibility), indent=2))
-
-
-# --------------------------------------------------------------------------- command line
-def add_command(commands) -> None:
-    parser = commands.add_parser("homework", help="student editions and grading")
-    sub = parser.add_subparsers(dest="homework_command", required=True)
-    build_parser = sub.add_parser("build", help="write student editions")
-    build_parser.add_argument("notebooks", nargs="*", type=Path,
-                              help="notebooks to convert (default: all of notebooks/)")
-    build_parser.add_argument("--output", type=Path, default=Path("homework"))
-    build_parser.set_defaults(run=_run_build)
-    grade_parser = sub.add_parser("grade", help="execute and score submissions")
-    grade_parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders")
-    grade_parser.add_argument("--source", type=Path, default=None,
-                              help="folder of the solution notebooks (default: notebooks/), or "
-                                   "one solution notebook for every submission")
-    grade_parser.add_argument("--timeout", type=float, default=120, help="seconds per cell")
-    grade_parser.add_argument("--hidden", type=Path, default=None,
-                              help="folder of hidden checker cases (nbNN.py files)")
-    grade_parser.add_argument("--csv", type=Path, default=None)
-    grade_parser.add_argument("--json", type=Path, default=None)
-    grade_parser.add_argument("--gradescope", type=Path, default=None,
-                              help="write Gradescope's results.json here (one submission)")
-    grade_parser.add_argument("--hidden-visibility", default="after_published",
-                              choices=GRADESCOPE_VISIBILITY,
-                              help="when Gradescope shows hidden cases to students")
-    grade_parser.set_defaults(run=_run_grade)
-
-
-def _notebooks_dir() -> Path:
-    from .env import repository_root
-
-    root = repository_root()
-    return root / "notebooks" if root is not None else Path("notebooks")
-
-
-def _run_build(args) -> int:
-    notebooks = args.notebooks or sorted(_notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
-    for path in build(notebooks, args.output):
-        print(f"wrote {path}")
-    return 0
-
-
-def _run_grade(args) -> int:
-    submissions = []
-    for path in args.paths:
-        submissions += sorted(path.glob("*.ipynb")) if path.is_dir() else [path]
-    if args.gradescope and len(submissions) != 1:
-        raise ValueError(f"--gradescope writes the results of one submission; "
-                         f"{len(submissions)} notebooks were given")
-    source = args.source or _notebooks_dir()
-    preload(submissions, source, args.hidden)
-    try:
-        grades = [grade(path, source, args.timeout, args.hidden) for path in submissions]
-    finally:
-        _SNAPSHOT.clear()
-    print(table(grades))
-    if args.csv:
-        write_csv(grades, args.csv)
-    if args.json:
-        write_json(grades, args.json)
-    if args.gradescope:
-        write_gradescope(grades[0], args.gradescope, args.hidden_visibility)
-    return 0
