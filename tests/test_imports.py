@@ -116,3 +116,8 @@ def top_names(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
     return names
+
+
+def test_every_sub_command_is_defined_in_the_command_line_module():
+    assert [name for name, path in modules().items() if ".add_parser(" in path.read_text()] == \
+        ["lecturekit.cli"]
