@@ -469,7 +469,7 @@ def test_no_model_answer_reaches_the_student_edition(path):
 # TODO(lead): notebooks whose model answers are still to be inserted (their engineers were
 # editing them when the answers were written). Empty this set as they go in: a notebook listed
 # here that already has all its model answers fails (strict xfail) until it is taken out.
-MODEL_ANSWERS_TODO = {"07_alexnet", "08_nin"}
+MODEL_ANSWERS_TODO: set[str] = set()
 
 
 @pytest.mark.parametrize("path", [
