@@ -19,14 +19,12 @@ _SUBMODULES = {
     "analysis", "course", "data", "diagrams", "env", "exercises", "interpret", "layers", "lessons",
     "models", "pictures", "plots", "references", "reproduce", "train", "widgets",
 }
-_OLD_NAMES = {"viz": "diagrams"}  # old name, kept until the notebooks are updated
-
 __all__ = ["setup", "lesson", "__version__", *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES or name in _OLD_NAMES:
-        return importlib.import_module(f".{_OLD_NAMES.get(name, name)}", __name__)
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'lecturekit' has no attribute {name!r}")
 
 

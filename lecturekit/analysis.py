@@ -342,5 +342,3 @@ def feature_maps(model: nn.Module, x: torch.Tensor,
             h.remove()
     return outputs
 
-
-activations = feature_maps  # old name, kept until the notebooks are updated

@@ -1,6 +1,7 @@
 """Architecture diagrams drawn from the model (lecturekit/diagrams.py)."""
 
 import matplotlib
+import pytest
 
 matplotlib.use("agg")
 
@@ -31,5 +32,7 @@ def test_residual_diagram_draws_every_step():
         assert any(t.startswith("shortcut:") for t in texts)
 
 
-def test_the_old_name_viz_is_the_same_module():
-    assert lecturekit.viz is lecturekit.diagrams and "diagrams" in dir(lecturekit)
+def test_diagrams_is_listed_and_the_old_name_viz_is_gone():
+    assert "diagrams" in dir(lecturekit) and "viz" not in dir(lecturekit)
+    with pytest.raises(AttributeError):
+        getattr(lecturekit, "viz")  # noqa: B009 (the attribute must not exist)

@@ -57,8 +57,6 @@ class ModelEntry:
         exact = self.torchvision_parameters
         return exact if exact is not None else self.paper_parameters
 
-    published_parameters = reference_parameters  # old name, kept until the notebooks are updated
-
 
 @functools.cache
 def _torchvision_count(name: str, options: tuple) -> int:
