@@ -89,9 +89,13 @@ def evaluate(exercise_id: str, answer: Any) -> Result:
     except NotImplementedError:
         return Result(exercise_id, False, f"{exercise.title} - not answered yet.")
     except Exception as error:  # the student's code raised: report it, do not crash
-        where = traceback.extract_tb(error.__traceback__)[-1]
-        return Result(exercise_id, False, f"{exercise.title} - your code raised "
-                      f"{type(error).__name__}: {error} (line {where.lineno}).")
+        return Result(exercise_id, False, f"{exercise.title} - your code {_raised(error)}.")
+
+
+def _raised(error: Exception) -> str:
+    """``raised ZeroDivisionError: oops (line 3)``: the error and the line it came from."""
+    where = traceback.extract_tb(error.__traceback__)[-1]
+    return f"raised {type(error).__name__}: {error} (line {where.lineno})"
 
 
 def check(exercise_id: str, answer: Any) -> None:
@@ -140,8 +144,7 @@ def compare_function(function: Any, cases: Iterable[tuple[tuple, dict, Any]],
                      name: str, equal: Callable[[Any, Any], bool] | None = None) -> str:
     """Call ``function(*args, **kwargs)`` for each case and compare with the expected value.
     The first wrong case is reported as the call, what it returned, and what was expected."""
-    if not callable(function):
-        raise Failure(f"pass the function itself, e.g. check(..., {name}), not its result.")
+    require_callable(function, name)
     count = 0
     for args, kwargs, expected in cases:
         got = function(*args, **kwargs)
@@ -149,6 +152,47 @@ def compare_function(function: Any, cases: Iterable[tuple[tuple, dict, Any]],
         same = equal(got, expected) if equal else plain(got) == expected
         if not same:
             raise Failure(f"{name}({call}) returned {got!r}, expected {expected!r}.")
+        count += 1
+    return f"all {count} test cases agree."
+
+
+def require_callable(function: Any, name: str) -> None:
+    """Fail unless the answer is a function: ``check(..., conv1d)``, not ``conv1d(x, w)``."""
+    if not callable(function):
+        raise Failure(f"pass the function itself, e.g. check(..., {name}), not its result.")
+
+
+def check_function(function: Any, name: str, cases: Iterable[tuple[str, tuple, Any]],
+                   hint: str | Callable[..., str], *, atol: float = 1e-5, rtol: float = 1e-5,
+                   keywords: dict | None = None) -> str:
+    """Check a function that returns a tensor: for each case ``(what, args, expected)``, call
+    ``function(*args, **keywords)`` and compare the result with the reference tensor
+    ``expected`` (computed before the call) within ``atol`` and ``rtol``.
+
+    The first wrong case fails, named by ``what`` ("for x of shape (3,)"): an error raised in
+    that case, a result that is not a tensor of the expected shape, or values that differ, with
+    the largest difference and ``hint``: a string, or ``hint(got, expected, *args)`` returning
+    one, for a checker that tells common mistakes apart. Returns "all N test cases agree."."""
+    import torch
+
+    require_callable(function, name)
+    count = 0
+    for what, args, expected in cases:
+        try:
+            got = function(*args, **(keywords or {}))
+        except NotImplementedError:
+            raise                                  # "not answered yet", said by evaluate()
+        except Exception as error:                 # say which case made it raise
+            raise Failure(f"{what}: your function {_raised(error)}.") from None
+        if not isinstance(got, torch.Tensor) or got.shape != expected.shape:
+            returned = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__
+            raise Failure(f"{what}: expected a tensor of shape {tuple(expected.shape)}, got {returned}.")
+        got = got.detach().to(expected.dtype)
+        if not torch.allclose(got, expected, rtol=rtol, atol=atol):
+            differ = (f"the values differ by up to {(got - expected).abs().max().item():.3g}"
+                      if torch.isfinite(got).all() else "the result has nan or inf values")
+            advice = hint(got, expected, *args) if callable(hint) else hint
+            raise Failure(f"{what}: {differ}; {advice}")
         count += 1
     return f"all {count} test cases agree."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from . import Failure, checker
+from . import Failure, check_function, checker
 
 
 @checker("00.1", "a batch of images")
@@ -23,23 +23,16 @@ def batch_of_images(batch) -> str:
 
 @checker("00.2", "normalize")
 def normalize(function) -> str:
-    if not callable(function):
-        raise Failure("pass the function itself: check('00.2', normalize).")
     g = torch.Generator().manual_seed(0)
-    cases = [((4, 1, 5, 5), (0.5,), (0.25,)), ((2, 3, 4, 6), (0.1, 0.2, 0.3), (0.5, 1.0, 2.0))]
-    for shape, mean, std in cases:
+    cases = []
+    for shape, mean, std in [((4, 1, 5, 5), (0.5,), (0.25,)),
+                             ((2, 3, 4, 6), (0.1, 0.2, 0.3), (0.5, 1.0, 2.0))]:
         images = torch.randint(0, 256, shape, generator=g, dtype=torch.uint8)
         expected = (images.float() / 255 - torch.tensor(mean).view(1, -1, 1, 1)) \
             / torch.tensor(std).view(1, -1, 1, 1)
-        got = function(images, mean, std)
-        if not isinstance(got, torch.Tensor) or tuple(got.shape) != shape:
-            raise Failure(f"for a batch of shape {shape}, the result should be a tensor of the "
-                          f"same shape, got {getattr(got, 'shape', type(got).__name__)}.")
-        if not torch.allclose(got.float(), expected, atol=1e-5):
-            worst = (got.float() - expected).abs().max().item()
-            raise Failure(f"for shape {shape}, mean {mean}, std {std} the values differ by up to "
-                          f"{worst:.3g}; divide by 255 first, then standardize each channel.")
-    return f"all {len(cases)} test cases agree."
+        cases.append((f"a batch of shape {shape}, mean {mean}, std {std}", (images, mean, std), expected))
+    return check_function(function, "normalize", cases,
+                          "divide by 255 first, then standardize each channel.")
 
 
 @checker("00.4", "run profiles")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from . import Failure, checker, compare_number
+from . import Failure, check_function, checker, compare_number
 
 
 @checker("02.1", "output width")
@@ -16,23 +16,14 @@ def output_width(answer) -> str:
 
 @checker("02.2", "conv1d")
 def conv1d(function) -> str:
-    if not callable(function):
-        raise Failure("pass the function itself: check('02.2', conv1d).")
     g = torch.Generator().manual_seed(2)
-    cases = [(torch.tensor([0., 1, 2, 3, 0, 0]), torch.tensor([1., 0, -1]))]
-    cases += [(torch.randn(n, generator=g), torch.randn(k, generator=g))
-              for n, k in [(10, 3), (7, 1), (5, 5), (20, 4)]]
-    for x, w in cases:
-        expected = F.conv1d(x.view(1, 1, -1), w.view(1, 1, -1))[0, 0]
-        got = function(x, w)
-        if not isinstance(got, torch.Tensor) or got.shape != expected.shape:
-            raise Failure(f"for len(x)={len(x)}, len(w)={len(w)} expected {len(expected)} "
-                          f"values, got {getattr(got, 'shape', type(got).__name__)}.")
-        if not torch.allclose(got.float(), expected, atol=1e-5):
-            raise Failure(f"conv1d({x.tolist() if len(x) < 8 else 'random x'}, "
-                          f"{w.tolist() if len(w) < 4 else 'random w'}) is off; did you flip "
-                          "the kernel? Libraries do not.")
-    return f"all {len(cases)} test cases agree."
+    inputs = [(torch.tensor([0., 1, 2, 3, 0, 0]), torch.tensor([1., 0, -1]))]
+    inputs += [(torch.randn(n, generator=g), torch.randn(k, generator=g))
+               for n, k in [(10, 3), (7, 1), (5, 5), (20, 4)]]
+    cases = [(f"conv1d({x.tolist() if len(x) < 8 else f'x of length {len(x)}'}, "
+              f"{w.tolist() if len(w) < 4 else f'w of length {len(w)}'})", (x, w),
+              F.conv1d(x.view(1, 1, -1), w.view(1, 1, -1))[0, 0]) for x, w in inputs]
+    return check_function(function, "conv1d", cases, "did you flip the kernel? Libraries do not.")
 
 
 @checker("02.3", "output shape")

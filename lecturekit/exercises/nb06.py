@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from . import Failure, checker, compare_number
+from . import check_function, checker, compare_number
 
 
 @checker("06.1", "C3 parameters from the connection table")
@@ -17,24 +17,16 @@ def c3_parameters(answer) -> str:
 def subsample(function) -> str:
     from ..models.lenet import Subsampling
 
-    if not callable(function):
-        raise Failure("pass the function itself: check('06.2', subsample).")
     g = torch.Generator().manual_seed(6)
+    cases = []
     for shape in [(1, 1, 2, 2), (2, 6, 28, 28), (3, 16, 10, 10)]:
-        x = torch.randn(shape, generator=g)
+        x, weight, bias = (torch.randn(size, generator=g) for size in (shape, shape[1], shape[1]))
         layer = Subsampling(shape[1])
         with torch.no_grad():
-            layer.weight.copy_(torch.randn(shape[1], generator=g))
-            layer.bias.copy_(torch.randn(shape[1], generator=g))
-            expected = layer(x)
-        got = function(x, layer.weight.detach(), layer.bias.detach())
-        if not isinstance(got, torch.Tensor) or got.shape != expected.shape:
-            raise Failure(f"input {tuple(shape)}: expected output shape {tuple(expected.shape)}, "
-                          f"got {tuple(getattr(got, 'shape', ())) or type(got).__name__}.")
-        if not torch.allclose(got, expected, atol=1e-5):
-            raise Failure(f"input {tuple(shape)}: values differ by up to "
-                          f"{(got - expected).abs().max():.3g}; sum (not average) each 2x2 block.")
-    return "all 3 test cases agree."
+            layer.weight.copy_(weight)
+            layer.bias.copy_(bias)
+            cases.append((f"input {shape}", (x, weight, bias), layer(x)))
+    return check_function(function, "subsample", cases, "sum (not average) each 2x2 block.")
 
 
 @checker("06.3", "connections of C5")

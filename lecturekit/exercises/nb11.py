@@ -4,31 +4,25 @@ from __future__ import annotations
 
 import torch
 
-from . import Failure, checker, compare_number
+from . import Failure, check_function, checker, compare_number
 
 
 @checker("11.1", "the normalize step")
 def normalize(function) -> str:
-    if not callable(function):
-        raise Failure("pass the function itself: check('11.1', normalize).")
+    def hint(got, expected, x):
+        if got.mean(dim=(0, 2, 3)).abs().max() > 1e-3:
+            return "the channels do not have mean 0; take the mean over dimensions (0, 2, 3), one per channel."
+        return ("the means are right but the scale is off; use the biased variance (unbiased=False) "
+                "over (0, 2, 3) and add eps inside the root.")
+
     g = torch.Generator().manual_seed(11)
-    cases = {"a random batch": torch.randn(4, 3, 5, 5, generator=g) * 4 + 2,
-             "one image": torch.randn(1, 2, 3, 3, generator=g),
-             "channels of very different scales": torch.randn(8, 2, 2, 2, generator=g)
-             * torch.tensor([1e-2, 1e2]).reshape(1, 2, 1, 1)}
-    for name, x in cases.items():
-        got = function(x, eps=1e-5)
-        expected = torch.nn.functional.batch_norm(x, None, None, training=True, eps=1e-5)
-        if not isinstance(got, torch.Tensor) or got.shape != x.shape:
-            raise Failure(f"{name}: expected a tensor of shape {tuple(x.shape)}.")
-        if not torch.allclose(got, expected, atol=1e-4):
-            means = got.mean(dim=(0, 2, 3))
-            if means.abs().max() > 1e-3:
-                raise Failure(f"{name}: the channels do not have mean 0; take the mean over "
-                              "dimensions (0, 2, 3), one per channel.")
-            raise Failure(f"{name}: the means are right but the scale is off; use the biased "
-                          "variance (unbiased=False) over (0, 2, 3) and add eps inside the root.")
-    return "all 3 test cases agree."
+    batches = {"a random batch": torch.randn(4, 3, 5, 5, generator=g) * 4 + 2,
+               "one image": torch.randn(1, 2, 3, 3, generator=g),
+               "channels of very different scales": torch.randn(8, 2, 2, 2, generator=g)
+               * torch.tensor([1e-2, 1e2]).reshape(1, 2, 1, 1)}
+    cases = [(what, (x,), torch.nn.functional.batch_norm(x, None, None, training=True, eps=1e-5))
+             for what, x in batches.items()]
+    return check_function(function, "normalize", cases, hint, atol=1e-4, keywords={"eps": 1e-5})
 
 
 @checker("11.2", "running mean after two batches")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from . import Failure, checker, compare_function, compare_number
+from . import Failure, check_function, checker, compare_function, compare_number
 
 
 @checker("12.1", "parameters of a separable convolution")
@@ -30,25 +30,15 @@ def smoothed_target(answer) -> str:
 
 @checker("12.5", "grouped convolution from ungrouped ones")
 def grouped_conv2d(function) -> str:
-    if not callable(function):
-        raise Failure("pass the function itself: check('12.5', grouped_conv2d).")
     g = torch.Generator().manual_seed(12)
-    cases = [(4, 4, 3, 2), (6, 9, 3, 3), (8, 8, 1, 4), (4, 4, 3, 1), (6, 6, 5, 6)]   # c_in, c_out, k, groups
-    for c_in, c_out, k, groups in cases:
+    cases = []
+    for c_in, c_out, k, groups in [(4, 4, 3, 2), (6, 9, 3, 3), (8, 8, 1, 4), (4, 4, 3, 1), (6, 6, 5, 6)]:
         x = torch.randn(2, c_in, 7, 7, generator=g)
         weight = torch.randn(c_out, c_in // groups, k, k, generator=g)
-        expected = F.conv2d(x, weight, padding=k // 2, groups=groups)
-        try:
-            got = function(x, weight, groups)
-        except Exception as error:   # a wrong split makes F.conv2d raise: say which case
-            raise Failure(f"{c_in} -> {c_out} channels, {k}x{k}, {groups} groups: your function raised "
-                          f"{type(error).__name__}: {error}") from None
-        if not isinstance(got, torch.Tensor) or got.shape != expected.shape:
-            raise Failure(f"{c_in} -> {c_out} channels, {groups} groups: expected shape "
-                          f"{tuple(expected.shape)}, got {getattr(got, 'shape', type(got).__name__)}.")
-        if not torch.allclose(got, expected, atol=1e-4):
-            raise Failure(f"{c_in} -> {c_out} channels, {k}x{k}, {groups} groups: the values differ; "
-                          "group i takes input channels i*c_in/groups ... and filters i*c_out/groups ...")
+        cases.append((f"{c_in} -> {c_out} channels, {k}x{k}, {groups} groups", (x, weight, groups),
+                      F.conv2d(x, weight, padding=k // 2, groups=groups)))
+    check_function(function, "grouped_conv2d", cases, "group i takes input channels i*c_in/groups ... "
+                   "and filters i*c_out/groups ...", atol=1e-4)
     return f"all {len(cases)} test cases equal F.conv2d(..., groups=groups)."
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from . import Failure, checker, compare_function, compare_number
+from . import check_function, checker, compare_function, compare_number
 
 
 @checker("14.1", "paths of length 5")
@@ -21,8 +21,6 @@ def _expected(blocks, p_last):
 def expected_depth(function) -> str:
     cases = [((54, 0.5), {}, _expected(54, 0.5)), ((9, 1.0), {}, 9.0), ((10, 0.0), {}, 4.5),
              ((27, 0.8), {}, _expected(27, 0.8))]
-    if not callable(function):
-        raise Failure("pass the function itself: check('14.2', expected_depth).")
     return compare_function(function, cases, "expected_depth",
                             equal=lambda a, b: a is not None and math.isclose(a, b, rel_tol=1e-9))
 
@@ -53,24 +51,22 @@ def preact_unit(function) -> str:
     import torch
     import torch.nn.functional as F
 
-    if not callable(function):
-        raise Failure("pass the function itself: check('14.5', preact_unit).")
     bn1, conv1, bn2, conv2, x = _modules()
+
+    def hint(got, expected, *_) -> str:
+        if torch.allclose(got, F.relu(expected), rtol=0, atol=1e-5):
+            return "almost: a pre-activation unit has nothing after the addition (no ReLU)."
+        if torch.allclose(got, expected - x, rtol=0, atol=1e-5):
+            return "the shortcut is missing: add x to the branch's output."
+        if torch.allclose(got, bn2(conv2(F.relu(bn1(conv1(x))))) + x, rtol=0, atol=1e-5):
+            return ("that is the original order (conv -> BN -> ReLU): pre-activation puts BN and ReLU "
+                    "before each convolution.")
+        return "BN1 -> ReLU -> conv1 -> BN2 -> ReLU -> conv2, plus x."
+
     with torch.no_grad():
-        got = function(x, bn1, conv1, bn2, conv2)
-        branch = conv2(F.relu(bn2(conv1(F.relu(bn1(x))))))
-        if not isinstance(got, torch.Tensor) or got.shape != x.shape:
-            raise Failure(f"expected a tensor of shape {tuple(x.shape)}.")
-        if torch.allclose(got, F.relu(branch + x), rtol=0, atol=1e-5):
-            raise Failure("almost: a pre-activation unit has nothing after the addition (no ReLU).")
-        if torch.allclose(got, branch, rtol=0, atol=1e-5):
-            raise Failure("the shortcut is missing: add x to the branch's output.")
-        v1_order = bn2(conv2(F.relu(bn1(conv1(x))))) + x
-        if torch.allclose(got, v1_order, rtol=0, atol=1e-5):
-            raise Failure("that is the original order (conv -> BN -> ReLU): pre-activation puts BN "
-                          "and ReLU before each convolution.")
-        if not torch.allclose(got, branch + x, rtol=0, atol=1e-5):
-            raise Failure("the output differs: BN1 -> ReLU -> conv1 -> BN2 -> ReLU -> conv2, plus x.")
+        expected = conv2(F.relu(bn2(conv1(F.relu(bn1(x)))))) + x
+        check_function(function, "preact_unit", [("a unit of 8 channels", (x, bn1, conv1, bn2, conv2),
+                                                  expected)], hint, rtol=0)
     return "the unit computes x + conv2(ReLU(BN2(conv1(ReLU(BN1(x)))))), a clean identity path."
 
 
@@ -78,26 +74,22 @@ def preact_unit(function) -> str:
 def stochastic_depth_forward(function) -> str:
     import torch
 
-    if not callable(function):
-        raise Failure("pass the function itself: check('14.6', stochastic_depth_forward).")
     torch.manual_seed(146)
     weight = torch.randn(4, 4)
 
     def branch(x):
         return torch.tanh(x @ weight)
 
+    def hint(got, expected, x, branch, p, training, survives) -> str:
+        if not training and torch.allclose(got, x + branch(x), rtol=0, atol=1e-6):
+            return ("at test time every block is used, its branch scaled by the survival probability p "
+                    "(the expected value of the training-time output).")
+        return "a kept block adds its branch to x, a dropped one passes x on."
+
     x = torch.randn(3, 4)
-    cases = [("training, the block survives", True, True, x + branch(x)),
-             ("training, the block is dropped", True, False, x),
-             ("test time", False, True, x + 0.7 * branch(x)),
-             ("test time (the draw is ignored)", False, False, x + 0.7 * branch(x))]
-    for what, training, survives, expected in cases:
-        got = function(x, branch, 0.7, training, survives)
-        if not isinstance(got, torch.Tensor) or got.shape != x.shape:
-            raise Failure(f"{what}: expected a tensor of shape {tuple(x.shape)}.")
-        if not torch.allclose(got, expected, rtol=0, atol=1e-6):
-            if what == "test time" and torch.allclose(got, x + branch(x), rtol=0, atol=1e-6):
-                raise Failure("at test time every block is used, its branch scaled by the survival "
-                              "probability p (the expected value of the training-time output).")
-            raise Failure(f"{what}: the output differs from what the block should compute.")
+    cases = [("training, the block survives", (x, branch, 0.7, True, True), x + branch(x)),
+             ("training, the block is dropped", (x, branch, 0.7, True, False), x),
+             ("test time", (x, branch, 0.7, False, True), x + 0.7 * branch(x)),
+             ("test time (the draw is ignored)", (x, branch, 0.7, False, False), x + 0.7 * branch(x))]
+    check_function(function, "stochastic_depth_forward", cases, hint, atol=1e-6, rtol=0)
     return "dropped blocks pass x on; at test time the branch is scaled by p."

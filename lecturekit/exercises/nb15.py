@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Failure, checker, compare_function, compare_number
+from . import Failure, checker, compare_function, compare_number, require_callable
 
 
 @checker("15.1", "channels out of a dense block")
@@ -31,8 +31,7 @@ def dense_layer(function) -> str:
     import torch.nn.functional as F
     from torch import nn
 
-    if not callable(function):
-        raise Failure("pass the function itself: check('15.5', dense_layer).")
+    require_callable(function, "dense_layer")
     torch.manual_seed(15)
     channels, growth = 6, 4
     bn1, bn2 = nn.BatchNorm2d(channels).eval(), nn.BatchNorm2d(4 * growth).eval()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from . import Failure, checker, compare_number, require_number
+from . import Failure, checker, compare_number, require_callable, require_number
 
 EXPECTED_ARCHITECTURES = {"1x1 convolutions": "NIN", "identity shortcuts": "ResNet",
                           "depthwise separable convolutions": "Xception",
@@ -34,8 +34,7 @@ def ratio(function) -> str:
     VGG-16 against ResNet-50 does not pass."""
     from .. import analysis, models
 
-    if not callable(function):
-        raise Failure("pass the function itself: check('16.3', mult_adds_ratio), not a number.")
+    require_callable(function, "mult_adds_ratio")
     shape = (1, 3, 224, 224)
     for a, b in (("resnet34", "resnet18"), ("alexnet", "resnet18")):
         expected = analysis.mult_adds(models.create(a), shape) / analysis.mult_adds(models.create(b), shape)
