@@ -156,6 +156,17 @@ def compare_function(function: Any, cases: Iterable[tuple[tuple, dict, Any]],
     return f"all {count} test cases agree."
 
 
+def require_tuple(answer: Any, types: tuple[type, ...], give: str) -> tuple:
+    """``answer`` as a tuple, when it is a tuple or list with one item of each of ``types``
+    (``object`` for anything); otherwise a Failure that says ``give``. A "predict, then run"
+    answer, for instance: ``prediction, measured = require_tuple(answer, (bool, object), "pass a
+    pair (prediction, measured): True or False, then the measured number.")``."""
+    if not (isinstance(answer, (tuple, list)) and len(answer) == len(types)
+            and all(isinstance(item, kind) for item, kind in zip(answer, types))):
+        raise Failure(give)
+    return tuple(answer)
+
+
 def require_callable(function: Any, name: str) -> None:
     """Fail unless the answer is a function: ``check(..., conv1d)``, not ``conv1d(x, w)``."""
     if not callable(function):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import checker, compare_function, compare_number, require_number
+from . import checker, compare_function, compare_number, require_number, require_tuple
 
 
 @checker("01.1", "fully connected layer on MNIST")
@@ -55,11 +55,9 @@ def lc_and_conv_counts(answer) -> str:
 def strided_equivariance(answer) -> str:
     """(shift of 2 pixels, shift of 3 pixels): does f(shift x) equal a shift of f(x)?"""
     from . import Failure
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2 or not all(
-            isinstance(a, bool) for a in answer):
-        raise Failure("give a pair of booleans: (equivariant for a 2-pixel shift, equivariant "
-                      "for a 3-pixel shift).")
-    if tuple(answer) != (True, False):
+    two, three = require_tuple(answer, (bool, bool), "give a pair of booleans: (equivariant for a "
+                               "2-pixel shift, equivariant for a 3-pixel shift).")
+    if (two, three) != (True, False):
         raise Failure("not what the measurement shows: a stride-2 convolution computes its "
                       "outputs at every second position only. Which input shifts move the "
                       "output by a whole number of its pixels?")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from . import Failure, check_function, checker, compare_number, require_number
+from . import Failure, check_function, checker, compare_number, require_number, require_tuple
 
 FEATURE_MAP = [[3., 0, 1, 2], [1, 4, 5, 0], [0, 2, 2, 9], [7, 1, 0, 3]]
 
@@ -59,11 +59,9 @@ def gap_and_flatten_counts(answer) -> str:
 @checker("03.5", "pooling and shifts by the stride")
 def pooling_shifts(answer) -> str:
     """(shift of 2, shift of 1): does 2x2/2 max pooling commute with a circular shift?"""
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2 or not all(
-            isinstance(a, bool) for a in answer):
-        raise Failure("give a pair of booleans: (equal for a 2-pixel shift, equal for a 1-pixel "
-                      "shift).")
-    if tuple(answer) != (True, False):
+    two, one = require_tuple(answer, (bool, bool), "give a pair of booleans: (equal for a 2-pixel "
+                             "shift, equal for a 1-pixel shift).")
+    if (two, one) != (True, False):
         raise Failure("not what the measurement shows: after a shift, do the 2x2 windows still "
                       "hold the same pixels? That depends on the shift and the stride.")
     return "correct: pooling commutes only with shifts by multiples of its stride."

@@ -9,8 +9,8 @@ from . import check_function, checker, compare_number
 
 @checker("06.1", "C3 parameters from the connection table")
 def c3_parameters(answer) -> str:
-    return compare_number(answer, 1_516, "count the connected 5x5 kernels (6*3 + 9*4 + 1*6 of "
-                          "them), 25 weights each, then add one bias per C3 map.")
+    return compare_number(answer, (6 * 3 + 9 * 4 + 1 * 6) * 25 + 16, "count the connected 5x5 kernels "
+                          "(6*3 + 9*4 + 1*6 of them), 25 weights each, then add one bias per C3 map.")
 
 
 @checker("06.2", "subsample")

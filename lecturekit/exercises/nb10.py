@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Failure, checker, compare_number
+from . import Failure, checker, compare_number, require_tuple
 
 
 def _reference(c_in, reduce, c_out, k, size):
@@ -34,7 +34,7 @@ def branch_budget(answer) -> str:
 
 @checker("10.3", "channels of inception (4a)")
 def channels_4a(answer) -> str:
-    return compare_number(answer, 512, "the module concatenates the outputs of its four "
+    return compare_number(answer, 192 + 208 + 48 + 64, "the module concatenates the outputs of its four "
                           "branches.")
 
 
@@ -43,10 +43,9 @@ def wider_reduction(answer) -> str:
     from ..analysis import mult_adds
     from ..models.googlenet import TABLE_1, Inception
 
-    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], bool)):
-        raise Failure("pass a pair (more_than_10_percent, mult_adds): your prediction True or False "
-                      "and the counted multiply-adds of the changed module.")
-    prediction, counted = answer
+    prediction, counted = require_tuple(answer, (bool, object), "pass a pair (more_than_10_percent, "
+                                        "mult_adds): your prediction True or False and the counted "
+                                        "multiply-adds of the changed module.")
     row = list(TABLE_1["3a"])
     row[4] = 32                                   # the 5x5 reduction: 16 -> 32 channels
     shape = (1, row[0], 28, 28)

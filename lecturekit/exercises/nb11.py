@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from . import Failure, check_function, checker, compare_number
+from . import Failure, check_function, checker, compare_number, require_tuple
 
 
 @checker("11.1", "the normalize step")
@@ -27,8 +27,8 @@ def normalize(function) -> str:
 
 @checker("11.2", "running mean after two batches")
 def running_mean(answer) -> str:
-    return compare_number(answer, 0.58, "after each batch, running = (1 - momentum) * running + "
-                          "momentum * batch mean.")
+    return compare_number(answer, 0.9 * (0.9 * 0 + 0.1 * 2.0) + 0.1 * 4.0, "after each batch, "
+                          "running = (1 - momentum) * running + momentum * batch mean.")
 
 
 @checker("11.3", "folding BN by hand")
@@ -42,10 +42,8 @@ def folded(answer) -> str:
 
 @checker("11.5", "predict, then run: a sigmoid network without BN at the baseline's rate")
 def sigmoid_prediction(answer) -> str:
-    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], bool)):
-        raise Failure("pass a pair (trains, curve): your prediction True or False, and the "
-                      "validation accuracies that train_setting returned.")
-    trains, curve = answer
+    trains, curve = require_tuple(answer, (bool, object), "pass a pair (trains, curve): your prediction "
+                                  "True or False, and the validation accuracies that train_setting returned.")
     if not (isinstance(curve, (list, tuple)) and curve
             and all(isinstance(a, float) and 0.0 <= a <= 1.0 for a in curve)):
         raise Failure("curve must be the list of validation accuracies (fractions between 0 and 1) "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from . import Failure, check_function, checker, compare_function, compare_number
+from . import Failure, check_function, checker, compare_function, compare_number, require_tuple
 
 
 @checker("12.1", "parameters of a separable convolution")
@@ -44,10 +44,9 @@ def grouped_conv2d(function) -> str:
 
 @checker("12.6", "predict, then run: time ratio at 16 and 256 channels")
 def time_ratio_prediction(answer) -> str:
-    if not (isinstance(answer, (tuple, list)) and len(answer) == 3 and isinstance(answer[0], bool)):
-        raise Failure("pass a triple (grows, ratio_16, ratio_256): your prediction True or False and "
-                      "the two measured time ratios.")
-    grows, r16, r256 = answer
+    grows, r16, r256 = require_tuple(answer, (bool, object, object), "pass a triple (grows, ratio_16, "
+                                     "ratio_256): your prediction True or False and the two measured "
+                                     "time ratios.")
     if not all(isinstance(r, float) and 0.01 < r < 1000 for r in (r16, r256)):
         raise Failure("the ratios must be measured seconds of the regular layer divided by those of "
                       "the separable one (positive numbers).")
