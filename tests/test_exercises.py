@@ -226,3 +226,40 @@ def test_unanswered_and_nonsense_answers():
 def test_check_prints_one_line(capsys):
     exercises.check("01.1", 78_500)
     assert capsys.readouterr().out.startswith("PASS exercise 01.1")
+
+
+def test_check_function_names_the_failing_case_says_how_far_off_and_gives_the_hint():
+    import pytest
+
+    from lecturekit.exercises import Failure, check_function, require_tuple
+
+    def fails_on_long_inputs(x):
+        if len(x) > 3:
+            raise ValueError("too long")
+        return 2 * x
+
+    def not_done(x):
+        raise NotImplementedError
+
+    cases = [("x of length 3", (torch.arange(3.0),), torch.arange(3.0) * 2),
+             ("x of length 5", (torch.arange(5.0),), torch.arange(5.0) * 2)]
+    assert check_function(lambda x: 2 * x, "double", cases, "multiply.") == "all 2 test cases agree."
+    assert check_function(lambda x: 2 * x + 1e-6, "double", cases, "multiply.", atol=1e-5)
+    failures = {"x of length 3: the values differ by up to 2; multiply.": lambda x: x,
+                r"x of length 5: expected a tensor of shape \(5,\), got \(3,\)": lambda x: 2 * x[:3],
+                "x of length 3: expected a tensor of shape .*, got list": lambda x: [0, 2, 4],
+                "x of length 3: the result has nan or inf values; multiply.": lambda x: x / 0,
+                "x of length 5: your function raised ValueError: too long": fails_on_long_inputs,
+                "pass the function itself": 42}
+    for message, answer in failures.items():
+        with pytest.raises(Failure, match=message):
+            check_function(answer, "double", cases, "multiply.")
+    with pytest.raises(Failure, match="x of length 3: .*; you return 0 at 1"):
+        check_function(lambda x: x * 0, "double", cases,
+                       lambda got, expected, x: f"you return {got[1]:g} at {x[1]:g}")
+    with pytest.raises(NotImplementedError):     # evaluate() says "not answered yet"
+        check_function(not_done, "double", cases, "multiply.")
+    assert require_tuple([True, 3], (bool, object), "give a pair") == (True, 3)
+    for answer in [(1, 3), (True,), "ab", None]:
+        with pytest.raises(Failure, match="give a pair"):
+            require_tuple(answer, (bool, object), "give a pair")
