@@ -7,7 +7,7 @@ from . import Failure, checker, compare_function, compare_number
 
 @checker("09.1", "3x3 convolution parameters")
 def conv_parameters(answer) -> str:
-    return compare_number(answer, 3 * 3 * 256 * 256 + 256, "each of the 256 filters is "
+    return compare_number(answer, 256 * (3 * 3 * 256 + 1), "each of the 256 filters is "
                           "3x3x256, plus one bias per filter.")
 
 
