@@ -9,6 +9,11 @@ Checkers live in one module per notebook (``nb01.py`` for notebook 01 ...) and r
 themselves with :func:`checker`. The grader (:mod:`lecturekit.homework`) does not use this
 module as the student's kernel sees it: it compiles fresh copies of these files, read before the
 student's code ran, so patching ``lk.exercises`` in a notebook changes nothing in a grade.
+
+Helpers for checkers: :func:`compare_number` (a number, without revealing it),
+:func:`compare_function` (a function returning numbers), :func:`check_function` (a function
+returning tensors), :func:`require_tuple` and :func:`require_callable` (the answer's form).
+
 Instructors' hidden cases (``homework grade --hidden DIR``) use the same :func:`checker`, with
 ids such as ``"01.2:large inputs"`` (the exercise, a colon, a name) and ``points=``.
 """
@@ -183,7 +188,7 @@ def check_function(function: Any, name: str, cases: Iterable[tuple[str, tuple, A
     The first wrong case fails, named by ``what`` ("for x of shape (3,)"): an error raised in
     that case, a result that is not a tensor of the expected shape, or values that differ, with
     the largest difference and ``hint``: a string, or ``hint(got, expected, *args)`` returning
-    one, for a checker that tells common mistakes apart. Returns "all N test cases agree."."""
+    one, for a checker that tells common mistakes apart. Returns ``"all N test cases agree."``."""
     import torch
 
     require_callable(function, name)

@@ -20,8 +20,11 @@ def conv1d(function) -> str:
     inputs = [(torch.tensor([0., 1, 2, 3, 0, 0]), torch.tensor([1., 0, -1]))]
     inputs += [(torch.randn(n, generator=g), torch.randn(k, generator=g))
                for n, k in [(10, 3), (7, 1), (5, 5), (20, 4)]]
-    cases = [(f"conv1d({x.tolist() if len(x) < 8 else f'x of length {len(x)}'}, "
-              f"{w.tolist() if len(w) < 4 else f'w of length {len(w)}'})", (x, w),
+
+    def shown(v, most):                 # short vectors in full, long ones by their length
+        return v.tolist() if len(v) <= most else f"random, length {len(v)}"
+
+    cases = [(f"conv1d({shown(x, 7)}, {shown(w, 3)})", (x, w),
               F.conv1d(x.view(1, 1, -1), w.view(1, 1, -1))[0, 0]) for x, w in inputs]
     return check_function(function, "conv1d", cases, "did you flip the kernel? Libraries do not.")
 
