@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from . import checker, compare_function, compare_number, require_number, require_tuple
+from . import Failure, checker, compare_function, compare_number, require_number, require_tuple
 
 
 @checker("01.1", "fully connected layer on MNIST")
 def fully_connected_mnist(answer) -> str:
     """28x28 grey image -> 100 hidden units, with biases."""
     if answer == 28 * 28 * 100:
-        from . import Failure
         raise Failure("almost: every hidden unit also has a bias.")
     return compare_number(answer, 28 * 28 * 100 + 100,
                           "every hidden unit has one weight per pixel, plus one bias.")
@@ -33,7 +32,6 @@ def lc_and_conv_counts(answer) -> str:
 
     Both counts are asked for, not their ratio: the ratio is the number of output positions
     with or without biases, so it cannot tell whether the biases were counted."""
-    from . import Failure
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         raise Failure("give a pair: (parameters of the convolution, parameters of the locally "
                       "connected layer).")
@@ -54,7 +52,6 @@ def lc_and_conv_counts(answer) -> str:
 @checker("01.5", "equivariance of a strided convolution")
 def strided_equivariance(answer) -> str:
     """(shift of 2 pixels, shift of 3 pixels): does f(shift x) equal a shift of f(x)?"""
-    from . import Failure
     two, three = require_tuple(answer, (bool, bool), "give a pair of booleans: (equivariant for a "
                                "2-pixel shift, equivariant for a 3-pixel shift).")
     if (two, three) != (True, False):
