@@ -161,6 +161,13 @@ def compare_function(function: Any, cases: Iterable[tuple[tuple, dict, Any]],
     return f"all {count} test cases agree."
 
 
+def grouped_conv_cases(shapes: Iterable[tuple[int, int, int, int]]) -> list[tuple[tuple, dict, int]]:
+    """Cases for a ``grouped_conv_params(c_in, c_out, k, groups)`` function (notebooks 07 and 12):
+    each group connects c_in/groups inputs to c_out/groups outputs with k x k kernels, no biases."""
+    return [((c_in, c_out, k, groups), {}, (c_in // groups) * c_out * k * k)
+            for c_in, c_out, k, groups in shapes]
+
+
 def require_tuple(answer: Any, types: tuple[type, ...], give: str) -> tuple:
     """``answer`` as a tuple, when it is a tuple or list with one item of each of ``types``
     (``object`` for anything); otherwise a Failure that says ``give``. A "predict, then run"

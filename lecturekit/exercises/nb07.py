@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Failure, checker, compare_function, compare_number
+from . import Failure, checker, compare_function, compare_number, grouped_conv_cases
 
 
 @checker("07.1", "conv1 parameters")
@@ -13,10 +13,8 @@ def conv1_parameters(answer) -> str:
 
 @checker("07.2", "grouped_conv_params")
 def grouped_conv_params(function) -> str:
-    cases = [((96, 256, 5, 1), {}, 614_400), ((96, 256, 5, 2), {}, 307_200),
-             ((384, 384, 3, 2), {}, 663_552), ((32, 32, 3, 32), {}, 288),
-             ((64, 128, 1, 4), {}, 2_048)]
-    return compare_function(function, cases, "grouped_conv_params")
+    shapes = [(96, 256, 5, 1), (96, 256, 5, 2), (384, 384, 3, 2), (32, 32, 3, 32), (64, 128, 1, 4)]
+    return compare_function(function, grouped_conv_cases(shapes), "grouped_conv_params")
 
 
 @checker("07.3", "parameters saved by a narrower fc6")

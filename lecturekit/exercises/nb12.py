@@ -5,7 +5,15 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from . import Failure, check_function, checker, compare_function, compare_number, require_tuple
+from . import (
+    Failure,
+    check_function,
+    checker,
+    compare_function,
+    compare_number,
+    grouped_conv_cases,
+    require_tuple,
+)
 
 
 @checker("12.1", "parameters of a separable convolution")
@@ -16,10 +24,8 @@ def separable_parameters(answer) -> str:
 
 @checker("12.2", "parameters of a grouped convolution")
 def grouped_parameters(function) -> str:
-    cases = [((64, 64, 3, 1), {}, 36_864), ((64, 64, 3, 2), {}, 18_432),
-             ((256, 256, 3, 256), {}, 2_304), ((128, 256, 1, 4), {}, 8_192),
-             ((96, 48, 5, 3), {}, 38_400)]
-    return compare_function(function, cases, "grouped_conv_params")
+    shapes = [(64, 64, 3, 1), (64, 64, 3, 2), (256, 256, 3, 256), (128, 256, 1, 4), (96, 48, 5, 3)]
+    return compare_function(function, grouped_conv_cases(shapes), "grouped_conv_params")
 
 
 @checker("12.3", "label-smoothing target")
