@@ -466,15 +466,7 @@ def test_no_model_answer_reaches_the_student_edition(path):
         assert body and body not in student
 
 
-# TODO(lead): notebooks whose model answers are still to be inserted (their engineers were
-# editing them when the answers were written). Empty this set as they go in: a notebook listed
-# here that already has all its model answers fails (strict xfail) until it is taken out.
-MODEL_ANSWERS_TODO: set[str] = set()
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="model answers not inserted yet"))
-    if p.stem in MODEL_ANSWERS_TODO else p for p in NOTEBOOKS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_open_question_has_one_model_answer_right_after_its_answer_cell(path):
     notebook = nbformat.read(path, as_version=4)
     cells = notebook.cells
