@@ -152,6 +152,9 @@ def _add_reproduce(commands) -> None:
     parser.add_argument("--output", type=Path, default=Path("results"))
     parser.add_argument("--require-real-data", action="store_true",
                         help="stop unless the real CIFAR-10 is found")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="degradation: train this many networks at once, each in its own "
+                             "process (a GPU has room for all four)")
     parser.set_defaults(run=run_reproduce)
 
 
@@ -165,7 +168,7 @@ def settings_from(args: argparse.Namespace):
     if args.device is not None and args.device.startswith("cuda") and not torch.cuda.is_available():
         raise SystemExit("no CUDA device: --device cuda needs a GPU that torch can see")
     device = torch.device(args.device) if args.device else env.device()
-    for flag in ("epochs", "limit", "test_limit", "width", "image_size"):
+    for flag in ("epochs", "limit", "test_limit", "width", "image_size", "workers"):
         value = getattr(args, flag)
         if value is not None and value <= 0:
             raise SystemExit(f"--{flag.replace('_', '-')} must be positive, got {value}")
@@ -173,7 +176,7 @@ def settings_from(args: argparse.Namespace):
     return Settings(device=device, epochs=args.epochs, limit=args.limit,
                     test_limit=args.test_limit, width=args.width, image_size=args.image_size,
                     seed=seed, budget=args.budget, recipe=args.recipe, output=args.output,
-                    require_real_data=args.require_real_data)
+                    require_real_data=args.require_real_data, workers=args.workers)
 
 
 def run_reproduce(args: argparse.Namespace) -> int:

@@ -18,7 +18,9 @@ name           what it trains (full CIFAR-10, the paper's widths unless told oth
 ``deletion``   the trained ResNet-20 and plain-20 of notebook 14's unraveled-view test (Veit
                et al. 2016, arXiv:1605.06431, Figure 3), their weights, and the test accuracy
                with each block deleted.
-``all``        the three above within one time budget (``--budget`` seconds of wall time).
+``activations``  ReLU against tanh in a four-layer CNN (Krizhevsky et al. 2012, Figure 1):
+               steps to 25% training error, over a learning-rate grid and three seeds.
+``all``        the four above within one time budget (``--budget`` seconds of wall time).
 =============  ===========================================================================
 
 In a notebook::
@@ -68,9 +70,9 @@ PAPER_EPOCHS = 164
 #: Training error is measured in eval mode on this many clean (unaugmented) training images.
 TRAIN_EVAL_IMAGES = 10_000
 WEIGHTS_LIMIT_BYTES = 3 * 1024 * 1024
-NAMES = ("resnet20", "degradation", "deletion")
+NAMES = ("resnet20", "degradation", "deletion", "activations")
 #: Shares of ``reproduce all --budget``: each run gets its share of the time still left.
-BUDGET_SHARES = {"resnet20": 0.25, "deletion": 0.35, "degradation": 1.0}
+BUDGET_SHARES = {"resnet20": 0.25, "deletion": 0.35, "activations": 0.3, "degradation": 1.0}
 
 
 def paper_recipe(epochs: int = PAPER_EPOCHS) -> dict[str, Any]:
@@ -113,6 +115,7 @@ class Settings:
     recipe: str | None = None
     output: Path = Path("results")
     require_real_data: bool = False
+    workers: int = 1       # degradation: networks trained at once, each in its own process
     started: float = 0.0   # time.perf_counter() when the run began: the budget counts from it
 
     def left(self) -> float | None:
@@ -129,7 +132,8 @@ class Settings:
                                      ("--width", self.width, 16),
                                      ("--image-size", self.image_size, 32),
                                      ("--seed", self.seed, 0), ("--budget", self.budget, None),
-                                     ("--recipe", self.recipe, None)]:
+                                     ("--recipe", self.recipe, None),
+                                     ("--workers", self.workers, 1)]:
             if value != default:
                 parts += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
         if str(self.output) != "results":
@@ -238,23 +242,26 @@ def _train(config: dict, train_set, test_set, recipe: dict, settings: Settings,
     return model.cpu(), record
 
 
+def _seconds_per_image(config: dict, train_set, recipe: dict, settings: Settings) -> float:
+    """Training seconds per image of one network: two short epochs of a few batches, the
+    second timed."""
+    sample = train_set.subset(min(len(train_set), 8 * recipe["batch_size"]), seed=settings.seed)
+    torch.manual_seed(settings.seed)
+    probe = dict(recipe, epochs=2, schedule="constant")
+    probe.pop("milestones", None)
+    history = train.fit(build(config), sample, device=settings.device, live_plot=False,
+                        progress=False, **probe)
+    return (history.seconds[1] - history.seconds[0]) / len(sample)
+
+
 def _epochs_that_fit(configs: list[dict], train_set, recipe: dict, settings: Settings,
                      seconds: float, eval_images: int, most: int,
                      least: int = 1) -> tuple[int, dict[str, float]]:
-    """How many epochs of every network in ``configs`` fit in ``seconds``: each network trains
-    two short epochs of a few batches (the second is timed), evaluation is counted as a third
-    of a training step per image. Returns the epochs and each network's seconds per epoch."""
-    batch = recipe["batch_size"]
-    sample = train_set.subset(min(len(train_set), 8 * batch), seed=settings.seed)
-    costs = {}
-    for config in configs:
-        torch.manual_seed(settings.seed)
-        probe = dict(recipe, epochs=2, schedule="constant")
-        probe.pop("milestones", None)
-        history = train.fit(build(config), sample, device=settings.device, live_plot=False,
-                            progress=False, **probe)
-        per_image = (history.seconds[1] - history.seconds[0]) / len(sample)
-        costs[config["name"]] = per_image * (len(train_set) + eval_images / 3)
+    """How many epochs of every network in ``configs``, trained one after another, fit in
+    ``seconds``; evaluation is counted as a third of a training step per image. Returns the
+    epochs and each network's seconds per epoch."""
+    costs = {config["name"]: _seconds_per_image(config, train_set, recipe, settings)
+             * (len(train_set) + eval_images / 3) for config in configs}
     per_epoch = sum(costs.values())
     epochs = max(least, min(most, int(seconds / per_epoch)))
     print(f"  about {per_epoch:.1f} s per epoch of {len(configs)} network(s): {epochs} epochs "
@@ -334,20 +341,67 @@ def run_resnet20(settings: Settings) -> dict:
                       "train_seconds": record["final"]["train_seconds"]}}
 
 
+def _degradation_data(settings: Settings):
+    train_set, test_set = cifar10(settings)
+    train_eval = train_set.subset(min(len(train_set), TRAIN_EVAL_IMAGES), seed=settings.seed + 1)
+    return train_set, test_set, train_eval
+
+
+def _probe_in_worker(job: tuple) -> tuple[str, float]:
+    """For ``--workers``: one network's seconds per image while the others are probed too."""
+    config, recipe, settings = job
+    train_set, _, _ = _degradation_data(settings)
+    return config["name"], _seconds_per_image(config, train_set, recipe, settings)
+
+
+def _train_in_worker(job: tuple) -> tuple[str, dict]:
+    """For ``--workers``: train one network of the degradation set in its own process."""
+    config, recipe, settings, guard = job
+    train_set, test_set, train_eval = _degradation_data(settings)
+    _, record = _train(config, train_set, test_set, recipe, settings, train_eval=train_eval,
+                       time_budget=guard)
+    return config["name"], record
+
+
+def _train_concurrently(configs: list[dict], recipe: dict, settings: Settings,
+                        eval_images: int, train_images: int) -> tuple[dict, dict]:
+    """Train every network at once, one process each (a GPU is far from busy with one small
+    CIFAR network). With a budget and no ``--epochs``, the networks are first probed at once,
+    and the epochs are those the slowest of them fits in 90% of what is left."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(min(settings.workers, len(configs))) as pool:
+        epochs = settings.epochs or recipe["epochs"]
+        if settings.budget is not None and settings.epochs is None:
+            costs = dict(pool.map(_probe_in_worker, [(c, recipe, settings) for c in configs]))
+            per_epoch = max(costs.values()) * (train_images + eval_images / 3)
+            epochs = max(2, min(recipe["epochs"], int(0.9 * settings.left() / per_epoch)))
+            print(f"  about {per_epoch:.1f} s per epoch of the slowest of {len(configs)} networks "
+                  f"trained at once: {epochs} epochs fit in {settings.left():.0f} s", flush=True)
+        recipe = _with_epochs(recipe, epochs)
+        jobs = [(config, recipe, settings, settings.left()) for config in configs]
+        runs = dict(pool.map(_train_in_worker, jobs))
+    return recipe, {config["name"]: runs[config["name"]] for config in configs}
+
+
 def run_degradation(settings: Settings) -> dict:
     """Plain-20/56 and ResNet-20/56: the degradation problem and its cure."""
     chosen, recipe = _recipe("degradation", settings, "paper")
-    train_set, test_set = cifar10(settings)
-    train_eval = train_set.subset(min(len(train_set), TRAIN_EVAL_IMAGES), seed=settings.seed + 1)
+    train_set, test_set, train_eval = _degradation_data(settings)
     configs = [network(depth, residual, settings)
                for residual in (False, True) for depth in (20, 56)]
-    epochs, guards = _epochs_and_guards(configs, train_set, recipe, settings,
-                                        len(test_set) + len(train_eval), least=2)
-    recipe = _with_epochs(recipe, epochs)
-    runs = {}
-    for config in configs:
-        _, runs[config["name"]] = _train(config, train_set, test_set, recipe, settings,
-                                         train_eval=train_eval, time_budget=guards[config["name"]])
+    eval_images = len(test_set) + len(train_eval)
+    if settings.workers > 1:
+        recipe, runs = _train_concurrently(configs, recipe, settings, eval_images, len(train_set))
+    else:
+        epochs, guards = _epochs_and_guards(configs, train_set, recipe, settings, eval_images,
+                                            least=2)
+        recipe = _with_epochs(recipe, epochs)
+        runs = {}
+        for config in configs:
+            _, runs[config["name"]] = _train(config, train_set, test_set, recipe, settings,
+                                             train_eval=train_eval,
+                                             time_budget=guards[config["name"]])
     final = {name: {"train_error_percent": round(100 * run["final"]["train_error"], 2),
                     "test_error_percent": round(100 * run["final"]["test_error"], 2)}
              for name, run in runs.items()}
@@ -432,8 +486,242 @@ def run_deletion(settings: Settings) -> dict:
                       for name, run in runs.items()}}
 
 
+# --------------------------------------------------------------------------- AlexNet Figure 1
+#: Krizhevsky et al. 2012, section 3.1 and Figure 1: "a four-layer convolutional neural network
+#: with ReLUs reaches a 25% training error rate on CIFAR-10 six times faster than an equivalent
+#: network with tanh neurons", each at the learning rate that trains it fastest, with no
+#: regularization. The grids are factors of 2 apart and wide enough that the fastest rate of
+#: each activation lies inside its grid, not on an edge (class-scale probes found about 0.004
+#: for ReLU and 0.03 or more for tanh); ``final.<activation>.bracketed`` records whether it did.
+ACTIVATION_LRS = {"relu": (0.0005, 0.001, 0.002, 0.004, 0.008, 0.016),
+                  "tanh": (0.0025, 0.005, 0.01, 0.02, 0.04, 0.08)}
+ACTIVATION_SEEDS = 3
+ACTIVATION_TARGET = 0.25      # the paper's 25% training error
+ACTIVATION_EPOCHS = 30        # at most; training stops once every copy reached the target
+ACTIVATION_BATCH = 128
+ACTIVATION_WIDTH = 32         # conv widths 32, 32, 64, as in cuda-convnet's CIFAR-10 network
+
+
+class FourLayerNets(nn.Module):
+    """``copies`` independent copies of a four-layer CNN (three 'conv, activation, 2x2 max
+    pool' stages of widths w, w, 2w, then a fully connected layer to 10 classes), trained side by
+    side as grouped convolutions: copy m sees only its own channels, so one forward pass runs
+    every copy on the same batch. The logits have shape (batch, copies, 10).
+
+    This is what makes a learning-rate grid x seeds affordable: 18 copies cost about as many
+    GPU kernel launches as one. ``copy(m)`` returns copy m as a plain ``nn.Sequential``."""
+
+    def __init__(self, copies: int, activation: str, width: int = ACTIVATION_WIDTH,
+                 image_size: int = 32) -> None:
+        super().__init__()
+        if activation not in ("relu", "tanh"):
+            raise ValueError(f"activation must be 'relu' or 'tanh', got {activation!r}")
+        self.copies, self.activation, self.width = copies, activation, width
+        self.widths = (3, width, width, 2 * width)
+        self.convs = nn.ModuleList(
+            nn.Conv2d(c_in * copies, c_out * copies, k, padding=k // 2, groups=copies)
+            for c_in, c_out, k in zip(self.widths, self.widths[1:], (5, 5, 3)))
+        self.features = 2 * width * (image_size // 8) ** 2
+        self.fc_weight = nn.Parameter(torch.zeros(copies, 10, self.features))
+        self.fc_bias = nn.Parameter(torch.zeros(copies, 10))
+
+    def init_copy(self, index: int, seed: int, std: float = 0.01) -> None:
+        """AlexNet's initialization (section 5): weights from N(0, std^2), biases 0; copy
+        ``index`` draws from its own generator, so copies with the same seed start equal."""
+        generator = torch.Generator().manual_seed(seed)
+        with torch.no_grad():
+            for conv in self.convs:
+                out = conv.out_channels // self.copies
+                rows = slice(index * out, (index + 1) * out)
+                conv.weight[rows] = torch.randn(conv.weight[rows].shape, generator=generator) * std
+                conv.bias[rows] = 0
+            self.fc_weight[index] = torch.randn(self.fc_weight[index].shape,
+                                                generator=generator) * std
+            self.fc_bias[index] = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        act = torch.relu if self.activation == "relu" else torch.tanh
+        h = x.repeat(1, self.copies, 1, 1)
+        for conv in self.convs:
+            h = F.max_pool2d(act(conv(h)), 2)
+        h = h.reshape(len(x), self.copies, self.features)
+        return torch.einsum("bmf,mof->bmo", h, self.fc_weight) + self.fc_bias
+
+    def copy(self, index: int) -> nn.Sequential:
+        """Copy ``index`` as an ordinary network with its own weights."""
+        act = nn.ReLU if self.activation == "relu" else nn.Tanh
+        layers: list[nn.Module] = []
+        for conv in self.convs:
+            out, c_in = conv.out_channels // self.copies, conv.in_channels // self.copies
+            single = nn.Conv2d(c_in, out, conv.kernel_size, padding=conv.padding)
+            single.weight.data = conv.weight.data[index * out:(index + 1) * out].clone()
+            single.bias.data = conv.bias.data[index * out:(index + 1) * out].clone()
+            layers += [single, act(), nn.MaxPool2d(2)]
+        fc = nn.Linear(self.features, 10)
+        fc.weight.data, fc.bias.data = (self.fc_weight.data[index].clone(),
+                                        self.fc_bias.data[index].clone())
+        return nn.Sequential(*layers, nn.Flatten(), fc)
+
+    def parameters_in_order(self) -> list[nn.Parameter]:
+        return [t for conv in self.convs for t in (conv.weight, conv.bias)] + [
+            self.fc_weight, self.fc_bias]
+
+    def per_copy(self, values: torch.Tensor) -> list[torch.Tensor]:
+        """``values`` (one per copy) laid out like each parameter of ``parameters_in_order``,
+        for per-copy learning rates."""
+        shaped = []
+        for conv in self.convs:
+            out = conv.out_channels // self.copies
+            shaped += [values.repeat_interleave(out).view(-1, 1, 1, 1),
+                       values.repeat_interleave(out)]
+        return shaped + [values.view(-1, 1, 1), values.view(-1, 1)]
+
+
+def _training_errors(nets: dict, images: torch.Tensor, labels: torch.Tensor) -> dict:
+    """Each copy's error (0..1) on ``images``, or nan where its outputs are not finite."""
+    errors = {}
+    with torch.no_grad():
+        for name, net in nets.items():
+            wrong = torch.zeros(net.copies, device=images.device)
+            finite = torch.ones(net.copies, dtype=torch.bool, device=images.device)
+            for start in range(0, len(images), 1000):
+                logits = net(images[start:start + 1000])
+                finite &= torch.isfinite(logits).all(dim=2).all(dim=0)
+                wrong += (logits.argmax(2) != labels[start:start + 1000, None]).sum(0)
+            error = wrong / len(images)
+            errors[name] = torch.where(finite, error, torch.nan).tolist()
+    return errors
+
+
+def run_activations(settings: Settings) -> dict:
+    """ReLU against tanh in a four-layer CNN on CIFAR-10 (AlexNet, Figure 1): the steps each
+    needs to reach 25% training error, at every learning rate of its grid and ACTIVATION_SEEDS
+    seeds, all trained side by side on the same batches (``FourLayerNets``). As in the paper:
+    raw pixels minus the mean image, weights from N(0, 0.01), SGD with momentum 0.9, batch 128,
+    no regularization. Training error is measured in eval mode on a fixed set of clean training
+    images four times an epoch."""
+    device = settings.device
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True   # grouped convolutions: let cuDNN pick kernels
+    train_set, _ = cifar10(settings)
+    images = train_set.images.float().to(device)
+    images -= images.mean(0, keepdim=True)
+    labels = train_set.labels.to(device)
+    generator = torch.Generator().manual_seed(settings.seed)
+    probe = torch.randperm(len(images), generator=generator)[:TRAIN_EVAL_IMAGES].to(device)
+    seeds = [settings.seed + k for k in range(ACTIVATION_SEEDS)]
+    grid = {name: [(lr, seed) for lr in lrs for seed in seeds]
+            for name, lrs in ACTIVATION_LRS.items()}
+    nets, rates, velocity = {}, {}, {}
+    for name, cells in grid.items():
+        net = FourLayerNets(len(cells), name, image_size=images.shape[-1])
+        for index, (_, seed) in enumerate(cells):
+            net.init_copy(index, seed)
+        nets[name] = net.to(device)
+        rates[name] = net.per_copy(torch.tensor([lr for lr, _ in cells], device=device))
+        velocity[name] = [torch.zeros_like(t) for t in net.parameters_in_order()]
+    epochs = settings.epochs or ACTIVATION_EPOCHS
+    batches = len(images) // ACTIVATION_BATCH
+    every = max(1, batches // 4)
+    steps = [0]
+    errors = {name: [[e] for e in es]
+              for name, es in _training_errors(nets, images[probe], labels[probe]).items()}
+    step, start, budget = 0, time.perf_counter(), settings.left()
+
+    def done() -> bool:
+        return all(math.isnan(e[-1]) or min(e) <= ACTIVATION_TARGET
+                   for es in errors.values() for e in es)
+
+    def out_of_time() -> bool:
+        return budget is not None and time.perf_counter() - start > budget
+
+    for _epoch in range(epochs):
+        order = torch.randperm(len(images), generator=generator).to(device)
+        for b in range(batches):
+            batch = order[b * ACTIVATION_BATCH:(b + 1) * ACTIVATION_BATCH]
+            x, y = images[batch], labels[batch]
+            for name, net in nets.items():
+                logits = net(x)
+                # the sum over copies of each copy's mean loss: each copy gets its own gradient
+                loss = F.cross_entropy(logits.reshape(-1, 10), y.repeat_interleave(net.copies),
+                                       reduction="sum") / len(x)
+                grads = torch.autograd.grad(loss, net.parameters_in_order())
+                with torch.no_grad():   # SGD with momentum 0.9, a learning rate per copy
+                    for p, g, v, lr in zip(net.parameters_in_order(), grads, velocity[name],
+                                           rates[name]):
+                        v.mul_(0.9).add_(torch.nan_to_num(g, nan=0.0, posinf=0.0, neginf=0.0))
+                        p.sub_(lr * v)
+            step += 1
+            if step % every == 0:
+                steps.append(step)
+                for name, es in _training_errors(nets, images[probe], labels[probe]).items():
+                    for history, e in zip(errors[name], es):
+                        history.append(e)
+                if done() or out_of_time():
+                    break
+        if done() or out_of_time():
+            break
+    _synchronize(device)
+    return _activations_result(grid, steps, errors, batches, time.perf_counter() - start,
+                               train_set)
+
+
+def _steps_to_target(history: list[float], steps: list[int]) -> int | None:
+    for step, error in zip(steps, history):
+        if not math.isnan(error) and error <= ACTIVATION_TARGET:
+            return step
+    return None
+
+
+def _median_steps(values: list[int | None]) -> float:
+    """The median over seeds, a seed that never reached the target counting as infinite."""
+    ordered = sorted(math.inf if v is None else v for v in values)
+    return ordered[len(ordered) // 2]
+
+
+def _activations_result(grid: dict, steps: list[int], errors: dict, steps_per_epoch: int,
+                        seconds: float, train_set) -> dict:
+    runs, final = {}, {}
+    for name, cells in grid.items():
+        reached: dict[float, list[int | None]] = {}
+        for (lr, seed), history in zip(cells, errors[name]):
+            key = f"{name}-lr{lr:g}-seed{seed}"
+            runs[key] = {"activation": name, "lr": lr, "seed": seed,
+                         "train_error": [None if math.isnan(e) else round(e, 4) for e in history],
+                         "steps_to_target": _steps_to_target(history, steps),
+                         "diverged": math.isnan(history[-1])}
+            reached.setdefault(lr, []).append(runs[key]["steps_to_target"])
+        lrs = list(reached)
+        best = min(lrs, key=lambda lr: (_median_steps(reached[lr]), lr))
+        median = _median_steps(reached[best])
+        final[name] = {"best_lr": best, "steps_per_seed": reached[best],
+                       "median_steps": None if math.isinf(median) else median,
+                       "bracketed": 0 < lrs.index(best) < len(lrs) - 1,
+                       "median_steps_per_lr": {
+                           f"{lr:g}": (None if math.isinf(_median_steps(v)) else _median_steps(v))
+                           for lr, v in reached.items()}}
+    relu, tanh = final["relu"]["median_steps"], final["tanh"]["median_steps"]
+    final["steps_trained"] = steps[-1]
+    final["steps_per_epoch"] = steps_per_epoch
+    final["tanh_over_relu"] = (None if relu is None
+                               else round((tanh if tanh is not None else steps[-1]) / relu, 2))
+    final["tanh_over_relu_is_lower_bound"] = tanh is None
+    final["relu_reaches_25_percent_sooner"] = relu is not None and (tanh is None or relu < tanh)
+    return {"title": "ReLU against tanh: steps to 25% training error on CIFAR-10 "
+                     "(Krizhevsky et al. 2012, Figure 1)",
+            "recipe_name": "alexnet-figure-1",
+            "recipe": {"batch_size": ACTIVATION_BATCH, "momentum": 0.9, "weight_decay": 0,
+                       "init": "N(0, 0.01), biases 0", "inputs": "raw pixels minus the mean image",
+                       "widths": [ACTIVATION_WIDTH, ACTIVATION_WIDTH, 2 * ACTIVATION_WIDTH],
+                       "learning_rates": {k: list(v) for k, v in ACTIVATION_LRS.items()},
+                       "seeds": ACTIVATION_SEEDS, "target_train_error": ACTIVATION_TARGET,
+                       "train_error_measured_on": TRAIN_EVAL_IMAGES},
+            "data": {**describe_data(train_set, train_set), "test_images": 0},
+            "steps": steps, "train_seconds": round(seconds, 1), "runs": runs, "final": final}
+
+
 REPRODUCTIONS = {"resnet20": run_resnet20, "degradation": run_degradation,
-                 "deletion": run_deletion}
+                 "deletion": run_deletion, "activations": run_activations}
 
 
 def reproduce(name: str, settings: Settings, part_of: str | None = None) -> dict:
@@ -480,7 +768,7 @@ def reproduce_all(settings: Settings) -> dict[str, dict]:
     The data set is decoded (and cached) first, so the first run's share is spent training."""
     results, start = {}, time.perf_counter()
     cifar10(settings)
-    for name in ("resnet20", "deletion", "degradation"):
+    for name in BUDGET_SHARES:
         run_settings = settings
         if settings.budget is not None:
             left = settings.budget - (time.perf_counter() - start)

@@ -195,9 +195,68 @@ def test_shipped_results_state_their_provenance_and_load(monkeypatch):
         assert result["command"].startswith(f"python -m lecturekit reproduce {name} --device ")
         assert result["data"]["substitute"] is False
         for run, record in result["runs"].items():
+            if name == "activations":
+                assert len(record["train_error"]) == len(result["steps"])
+                continue
             assert len(record["history"]["epoch"]) == record["final"]["epochs"]
             if "weights" in record:
                 path = reproduce.results_dir() / record["weights"]
                 assert path.stat().st_size <= 3 * 2**20
                 model = reproduce.load_model(name, run)
                 assert model is not None and not model.training
+
+
+def test_four_layer_nets_are_independent_copies_of_a_plain_network():
+    torch.manual_seed(0)
+    nets = reproduce.FourLayerNets(3, "tanh", width=4, image_size=16)
+    for index, seed in enumerate((0, 1, 0)):
+        nets.init_copy(index, seed, std=0.1)
+    x = torch.randn(5, 3, 16, 16)
+    logits = nets(x)
+    assert logits.shape == (5, 3, 10)
+    for index in range(3):
+        assert torch.allclose(logits[:, index], nets.copy(index)(x), atol=1e-5)
+    assert torch.equal(logits[:, 0], logits[:, 2])            # the same seed starts the same
+    # a loss on one copy moves only that copy's weights
+    logits[:, 1].sum().backward()
+    grad = nets.convs[0].weight.grad.view(3, -1)
+    assert grad[1].abs().sum() > 0 and grad[0].abs().sum() == 0 == grad[2].abs().sum()
+
+
+def test_per_copy_learning_rates_lay_out_like_the_parameters():
+    nets = reproduce.FourLayerNets(2, "relu", width=4, image_size=16)
+    rates = nets.per_copy(torch.tensor([0.1, 0.2]))
+    for parameter, rate in zip(nets.parameters_in_order(), rates):
+        scaled = (rate * torch.ones_like(parameter)).reshape(2, -1)
+        assert torch.all(scaled[0] == 0.1) and torch.all(scaled[1] == 0.2)
+
+
+def test_activations_summary_takes_the_fastest_rate_and_says_if_the_grid_brackets_it():
+    steps = [0, 10, 20, 30, 40]
+    grid = {"relu": [(0.1, 0), (0.1, 1), (0.2, 0), (0.2, 1), (0.4, 0), (0.4, 1)],
+            "tanh": [(0.1, 0), (0.1, 1), (0.2, 0), (0.2, 1), (0.4, 0), (0.4, 1)]}
+    slow, fast, never = [0.9, 0.5, 0.3, 0.2, 0.1], [0.9, 0.2, 0.1, 0.1, 0.1], [0.9] * 5
+    errors = {"relu": [slow, slow, fast, fast, never, [float("nan")] * 5],
+              "tanh": [never] * 6}
+    result = reproduce._activations_result(grid, steps, errors, 40, 1.0, reproduce.data.ImageDataset(
+        torch.zeros(2, 3, 4, 4, dtype=torch.uint8), torch.zeros(2, dtype=torch.long),
+        ["a"], "cifar10", True, "test", (0.5,) * 3, (0.25,) * 3))
+    final = result["final"]
+    assert final["relu"]["best_lr"] == 0.2 and final["relu"]["bracketed"] is True
+    assert final["relu"]["median_steps"] == 10
+    assert final["tanh"]["median_steps"] is None
+    assert final["tanh_over_relu"] == 4.0 and final["tanh_over_relu_is_lower_bound"] is True
+    assert final["relu_reaches_25_percent_sooner"] is True
+    assert result["runs"]["relu-lr0.4-seed1"]["diverged"] is True
+
+
+def test_activations_run_records_every_copy(results):
+    result = run("activations", results)
+    assert len(result["runs"]) == sum(len(v) for v in reproduce.ACTIVATION_LRS.values()) * 3
+    assert all(len(r["train_error"]) == len(result["steps"]) for r in result["runs"].values())
+    assert isinstance(result["final"]["relu_reaches_25_percent_sooner"], bool)
+
+
+def test_workers_must_be_positive(results):
+    with pytest.raises(SystemExit, match="--workers must be positive"):
+        cli.main(["reproduce", "degradation", *TINY, "--workers", "0", "--output", str(results)])
