@@ -928,3 +928,61 @@ def plot_deletion(result: dict) -> Figure:
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     figure.text(0.5, -0.02, provenance(result), ha="center", va="top", fontsize=7, wrap=True)
     return figure
+
+
+def fastest_rates(result: dict) -> dict[str, float]:
+    """For the ``activations`` result: each activation's fastest learning rate, the one with the
+    fewest median steps to the target; where no rate reached it, the one with the lowest median
+    training error at the end."""
+    chosen = {}
+    for name in ACTIVATION_LRS:
+        runs = [r for r in result["runs"].values() if r["activation"] == name]
+        if result["final"][name]["median_steps"] is not None:
+            chosen[name] = result["final"][name]["best_lr"]
+            continue
+
+        ends: dict[float, list[float]] = {}
+        for r in runs:
+            last = r["train_error"][-1]
+            ends.setdefault(r["lr"], []).append(1.0 if last is None else last)
+        chosen[name] = min(ends, key=lambda lr: sorted(ends[lr])[len(ends[lr]) // 2])
+    return chosen
+
+
+def plot_activations(result: dict) -> Figure:
+    """The ``activations`` result drawn after Krizhevsky et al. (2012), Figure 1: training error
+    against epochs for ReLU (solid) and tanh (dashed), each at its fastest learning rate, one
+    line per seed; and the steps each learning rate needed to reach 25%."""
+    figure = Figure(figsize=(11, 3.9), layout="constrained")
+    curves, grid = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    per_epoch = result["final"]["steps_per_epoch"]
+    epochs = [s / per_epoch for s in result["steps"]]
+    target = 100 * result["recipe"]["target_train_error"]
+    styles = {"relu": ("C0", "-", "ReLU"), "tanh": ("C3", "--", "tanh")}
+    for name, lr in fastest_rates(result).items():
+        color, style, label = styles[name]
+        runs = [r for r in result["runs"].values() if r["activation"] == name and r["lr"] == lr]
+        for k, run in enumerate(runs):
+            errors = [100 * e if e is not None else float("nan") for e in run["train_error"]]
+            curves.plot(epochs, errors, style, color=color, lw=1.4,
+                        label=f"{label}, lr {lr:g} ({len(runs)} seeds)" if k == 0 else None)
+    curves.axhline(target, color="0.4", lw=0.8, ls=":")
+    curves.set(xlabel="epochs", ylabel="training error (%)", ylim=(0, 80),
+               title=f"Training error, each activation at its fastest rate (dotted: {target:.0f}%)")
+    curves.legend(fontsize=8)
+    trained = result["final"]["steps_trained"]
+    for name, (color, _, label) in styles.items():
+        medians = result["final"][name]["median_steps_per_lr"]
+        lrs = [float(lr) for lr in medians]
+        shown = [v if v is not None else trained for v in medians.values()]
+        grid.semilogx(lrs, shown, "o-", color=color, label=label)
+    grid.axhline(trained, color="0.6", lw=0.8, ls=":")
+    grid.set(xlabel="learning rate", ylabel=f"median steps to {target:.0f}%",
+             title=f"On the dotted line: not reached in {trained:,} steps")
+    grid.legend(fontsize=8)
+    data_line = result["data"]
+    figure.suptitle("After Krizhevsky et al. (2012), Figure 1: a four-layer CNN, "
+                    f"{data_line['train_images']:,} CIFAR-10 images at "
+                    f"{data_line['image_size']}x{data_line['image_size']}, "
+                    f"{result['device_name']}", fontsize=10)
+    return figure

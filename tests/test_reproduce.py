@@ -260,3 +260,14 @@ def test_activations_run_records_every_copy(results):
 def test_workers_must_be_positive(results):
     with pytest.raises(SystemExit, match="--workers must be positive"):
         cli.main(["reproduce", "degradation", *TINY, "--workers", "0", "--output", str(results)])
+
+
+def test_fastest_rates_fall_back_to_the_lowest_final_error_and_the_figure_draws(results):
+    result = run("activations", results)
+    rates = reproduce.fastest_rates(result)
+    assert set(rates) == {"relu", "tanh"}
+    assert rates["relu"] in reproduce.ACTIVATION_LRS["relu"]
+    figure = reproduce.plot_activations(result)
+    assert isinstance(figure, Figure) and len(figure.axes) == 2
+    dashed = [line for line in figure.axes[0].lines if line.get_linestyle() == "--"]
+    assert len(dashed) == reproduce.ACTIVATION_SEEDS              # one tanh curve per seed

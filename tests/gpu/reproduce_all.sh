@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The one command that makes every shipped paper-scale result on a CUDA GPU, within a time
 # budget (default 520 s of wall time, about 9 minutes, for one H100), and writes them to
-# results/: resnet20.json (+ weights/resnet20.pt), deletion.json (+ weights/deletion-*.pt) and
-# degradation.json, each with the device, torch version, seed, wall time and command.
+# results/: resnet20.json (+ weights/resnet20.pt), deletion.json (+ weights/deletion-*.pt),
+# activations.json and degradation.json, each with the device, torch version, seed, wall time
+# and command.
 #
 #   bash tests/gpu/reproduce_all.sh            # or BUDGET=1800 for a slower GPU (T4)
 #
 # ResNet-20 gets a quarter of the budget for its 40-epoch GPU recipe, the deletion networks
-# about a third of the rest, the degradation set (four networks, the paper's schedule shape)
-# what is left; each picks as many epochs as a short timed trial says will fit.
+# about a third of the rest, the activations grid (AlexNet Figure 1) 30% of what then remains,
+# the degradation set (four networks, the paper's schedule shape) what is left; each picks as
+# many epochs as a short timed trial says will fit (activations: up to 30 epochs, stopping once
+# every run reached 25%).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUDGET="${BUDGET:-520}"
