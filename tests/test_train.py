@@ -114,3 +114,24 @@ def test_command_line_trains_and_reports(offline_empty_data):
     assert last.startswith("lenet5 on mnist: test accuracy") and "s of training" in last
 
 # An unknown model on the command line: tests/test_bad_input.py runs it in a real process.
+
+
+def test_warmup_trains_the_first_steps_at_a_tenth_of_the_rate_then_follows_the_milestones():
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    schedule = train.make_schedule(optimizer, "multistep", 0.1, total_steps=40, steps_per_epoch=10,
+                                   milestones=[2, 3], warmup_steps=5)
+    rates = []
+    for _ in range(40):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        schedule.step()
+    assert rates[:5] == pytest.approx([0.01] * 5)
+    assert rates[5:20] == pytest.approx([0.1] * 15)
+    assert rates[20:30] == pytest.approx([0.01] * 10) and rates[30:] == pytest.approx([0.001] * 10)
+
+
+def test_warmup_needs_the_multistep_schedule():
+    with pytest.raises(ValueError, match="warmup_steps works with schedule='multistep' only"):
+        train.fit(nn.Linear(2, 2), [(torch.zeros(1, 2), torch.zeros(1, dtype=torch.long))],
+                  schedule="onecycle", warmup_steps=10, live_plot=False, progress=False)
