@@ -42,6 +42,30 @@ def softmax(z):
     return e / e.sum(dim=1, keepdim=True)
 
 
+def lenet_history(peak_lr, test_accuracies):
+    """A History as lk.train.fit returns it (05.5): the learning rate and test accuracy per epoch."""
+    from lecturekit.train import History
+
+    epochs = list(range(1, len(test_accuracies) + 1))
+    return History(epoch=epochs, lr=[peak_lr / 10 ** e for e in epochs],
+                   test_accuracy=list(test_accuracies))
+
+
+def lenets_with_equal_c3_kernels():
+    """(partial, full) for 06.5: LeNet-5 of 1998 with the paper's and with a full C3 table,
+    every C3 kernel and bias a copy of the first."""
+    from lecturekit import models
+    from lecturekit.models.lenet import PartialConv2d
+
+    partial, full = models.create("lenet5_1998"), models.create("lenet5_1998")
+    full.c3 = PartialConv2d([range(6)] * 16, 6)
+    for net in (partial, full):
+        with torch.no_grad():
+            net.c3.weight[:] = net.c3.weight[0]
+            net.c3.bias[:] = net.c3.bias[0]
+    return partial, full
+
+
 RIGHT = {
     "00.1": torch.zeros(8, 3, 32, 32),
     "00.2": normalize,
@@ -110,6 +134,9 @@ RIGHT = {
     "06.1": 1_516,
     "06.2": subsample,
     "06.3": 48_120,
+    "05.5": ("lower", lenet_history(0.01, [0.97, 0.985]),
+             lenet_history(0.1, [0.1135, 0.1135])),
+    "06.5": (60_900, 16, 1, *lenets_with_equal_c3_kernels()),
 }
 WRONG = {
     "00.1": torch.zeros(8, 32, 32, 3),
@@ -179,6 +206,9 @@ WRONG = {
     "06.1": 2_416,
     "06.2": lambda x, w, b: torch.nn.functional.avg_pool2d(x, 2),
     "06.3": 48_000,
+    "05.5": ("about the same or higher", lenet_history(0.01, [0.97, 0.985]),
+             lenet_history(0.1, [0.1135, 0.1135])),
+    "06.5": (60_900, 16, 16, *lenets_with_equal_c3_kernels()),  # the full table keeps 16 maps?
 }
 HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "02.1": "32", "05.1": "102,764,544",
                   "05.3": "2.30", "07.1": "34,944", "07.3": "27,265,024",
