@@ -116,7 +116,7 @@ def test_command_line_trains_and_reports(offline_empty_data):
 # An unknown model on the command line: tests/test_bad_input.py runs it in a real process.
 
 
-def test_warmup_trains_the_first_steps_at_a_tenth_of_the_rate_then_follows_the_milestones():
+def test_warmup_rises_from_a_tenth_of_the_rate_then_follows_the_milestones():
     model = nn.Linear(2, 2)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     schedule = train.make_schedule(optimizer, "multistep", 0.1, total_steps=40, steps_per_epoch=10,
@@ -126,7 +126,7 @@ def test_warmup_trains_the_first_steps_at_a_tenth_of_the_rate_then_follows_the_m
         rates.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         schedule.step()
-    assert rates[:5] == pytest.approx([0.01] * 5)
+    assert rates[:6] == pytest.approx([0.01, 0.028, 0.046, 0.064, 0.082, 0.1])
     assert rates[5:20] == pytest.approx([0.1] * 15)
     assert rates[20:30] == pytest.approx([0.01] * 10) and rates[30:] == pytest.approx([0.001] * 10)
 
