@@ -75,6 +75,9 @@ class AlexNet(nn.Module):
         return self.classifier(self.avgpool(self.features(x)).flatten(1))
 
 
+CIFAR_CHANNELS = (24, 64, 96, 96, 64)   # a quarter of the paper's 96-256-384-384-256 kernels
+
+
 class AlexNetSmall(nn.Module):
     """A class-scale AlexNet for 32x32 images: the same sequence of ideas (5 convolutions with
     ReLU, LRN, overlapping 3x3/2 pooling, groups=2 in conv2, conv4 and conv5, two
@@ -85,7 +88,7 @@ class AlexNetSmall(nn.Module):
 
     def __init__(self, num_classes: int = 10, in_channels: int = 3, groups: int = 2,
                  lrn: bool = False, dropout: float = 0.5,
-                 channels: tuple[int, ...] = (24, 64, 96, 96, 64), hidden: int = 256,
+                 channels: tuple[int, ...] = CIFAR_CHANNELS, hidden: int = 256,
                  image_size: int = 32) -> None:
         super().__init__()
         c1, c2, c3, c4, c5 = channels
@@ -139,7 +142,18 @@ def alexnet_single(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Modul
 @register("alexnet_cifar", family="alexnet", paper="alexnet", input_shape=(3, 32, 32),
           recipe=CIFAR_RECIPE)
 def alexnet_cifar(*, num_classes: int = 10, in_channels: int = 3, groups: int = 2,
-                  lrn: bool = False, dropout: float = 0.5, image_size: int = 32) -> nn.Module:
+                  lrn: bool = False, dropout: float = 0.5, image_size: int = 32,
+                  channels: tuple[int, int, int, int, int] = CIFAR_CHANNELS) -> nn.Module:
     """Class-scale AlexNet for 32x32 inputs (after Krizhevsky et al. 2012): see AlexNetSmall
-    for what was scaled down."""
-    return AlexNetSmall(num_classes, in_channels, groups, lrn, dropout, image_size=image_size)
+    for what was scaled down. ``channels`` are the numbers of kernels of conv1 to conv5
+    (default 24-64-96-96-64); they set the width of every convolution and the size of fc6's
+    input (channels[4] x (image_size / 8)^2), not the 256 units of fc6 and fc7. Each must be
+    divisible by ``groups``, as conv2, conv4 and conv5 are grouped."""
+    widths = tuple(channels) if isinstance(channels, (tuple, list)) else None
+    if (widths is None or len(widths) != 5
+            or not all(isinstance(c, int) and not isinstance(c, bool) and c > 0 and c % groups == 0
+                       for c in widths)):
+        raise ValueError(f"channels must be five positive integers divisible by groups={groups} "
+                         f"(the kernels of conv1 to conv5, e.g. {CIFAR_CHANNELS}), got {channels!r}")
+    return AlexNetSmall(num_classes, in_channels, groups, lrn, dropout, channels=widths,
+                        image_size=image_size)
