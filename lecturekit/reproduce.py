@@ -516,7 +516,7 @@ class FourLayerNets(nn.Module):
         super().__init__()
         if activation not in ("relu", "tanh"):
             raise ValueError(f"activation must be 'relu' or 'tanh', got {activation!r}")
-        self.copies, self.activation, self.width = copies, activation, width
+        self.copies, self.activation = copies, activation
         self.widths = (3, width, width, 2 * width)
         self.convs = nn.ModuleList(
             nn.Conv2d(c_in * copies, c_out * copies, k, padding=k // 2, groups=copies)
@@ -609,6 +609,7 @@ def run_activations(settings: Settings) -> dict:
     labels = train_set.labels.to(device)
     generator = torch.Generator().manual_seed(settings.seed)
     probe = torch.randperm(len(images), generator=generator)[:TRAIN_EVAL_IMAGES].to(device)
+    probe_images, probe_labels = images[probe], labels[probe]   # the fixed, clean training images
     seeds = [settings.seed + k for k in range(ACTIVATION_SEEDS)]
     grid = {name: [(lr, seed) for lr in lrs for seed in seeds]
             for name, lrs in ACTIVATION_LRS.items()}
@@ -625,7 +626,7 @@ def run_activations(settings: Settings) -> dict:
     every = max(1, batches // 4)
     steps = [0]
     errors = {name: [[e] for e in es]
-              for name, es in _training_errors(nets, images[probe], labels[probe]).items()}
+              for name, es in _training_errors(nets, probe_images, probe_labels).items()}
     step, start, budget = 0, time.perf_counter(), settings.left()
 
     def done() -> bool:
@@ -654,7 +655,7 @@ def run_activations(settings: Settings) -> dict:
             step += 1
             if step % every == 0:
                 steps.append(step)
-                for name, es in _training_errors(nets, images[probe], labels[probe]).items():
+                for name, es in _training_errors(nets, probe_images, probe_labels).items():
                     for history, e in zip(errors[name], es):
                         history.append(e)
                 if done() or out_of_time():
@@ -691,15 +692,14 @@ def _activations_result(grid: dict, steps: list[int], errors: dict, steps_per_ep
                          "steps_to_target": _steps_to_target(history, steps),
                          "diverged": math.isnan(history[-1])}
             reached.setdefault(lr, []).append(runs[key]["steps_to_target"])
-        lrs = list(reached)
-        best = min(lrs, key=lambda lr: (_median_steps(reached[lr]), lr))
-        median = _median_steps(reached[best])
+        medians = {lr: _median_steps(v) for lr, v in reached.items()}
+        lrs = list(medians)
+        best = min(lrs, key=lambda lr: (medians[lr], lr))
         final[name] = {"best_lr": best, "steps_per_seed": reached[best],
-                       "median_steps": None if math.isinf(median) else median,
+                       "median_steps": None if math.isinf(medians[best]) else medians[best],
                        "bracketed": 0 < lrs.index(best) < len(lrs) - 1,
-                       "median_steps_per_lr": {
-                           f"{lr:g}": (None if math.isinf(_median_steps(v)) else _median_steps(v))
-                           for lr, v in reached.items()}}
+                       "median_steps_per_lr": {f"{lr:g}": None if math.isinf(m) else m
+                                               for lr, m in medians.items()}}
     relu, tanh = final["relu"]["median_steps"], final["tanh"]["median_steps"]
     final["steps_trained"] = steps[-1]
     final["steps_per_epoch"] = steps_per_epoch
