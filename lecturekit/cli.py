@@ -124,13 +124,16 @@ def run_bench(args: argparse.Namespace) -> int:
 
 # -------------------------------------------------------------------------------- reproduce
 def _add_reproduce(commands) -> None:
+    from .pretrained import PLANS
     from .reproduce import NAMES, RECIPES
 
     parser = commands.add_parser(
         "reproduce", help="train a paper-scale result and write results/NAME.json",
         description="Train a paper-scale result and write it, with the device, the torch "
                     "version, the seed, the wall time and this command, to OUTPUT/NAME.json.")
-    parser.add_argument("name", choices=[*NAMES, "all"])
+    parser.add_argument("name", choices=[*NAMES, "all", *PLANS],
+                        help="a result, or a shipped network (written to lecturekit/weights/ "
+                             "unless --output is given)")
     parser.add_argument("--device", default=None,
                         help="cuda, cpu or mps (default: the best available)")
     parser.add_argument("--epochs", type=int, default=None,
@@ -149,7 +152,8 @@ def _add_reproduce(commands) -> None:
                              "stops when it is spent")
     parser.add_argument("--recipe", choices=list(RECIPES), default=None,
                         help="default: gpu on CUDA, class elsewhere (degradation: paper)")
-    parser.add_argument("--output", type=Path, default=Path("results"))
+    parser.add_argument("--output", type=Path, default=None,
+                        help="default: results/ (a network: the package's weights folder)")
     parser.add_argument("--require-real-data", action="store_true",
                         help="stop unless the real CIFAR-10 is found")
     parser.add_argument("--workers", type=int, default=1,
@@ -183,6 +187,18 @@ def run_reproduce(args: argparse.Namespace) -> int:
     from .reproduce import reproduce, reproduce_all, summary
 
     os.environ["LECTUREKIT_NO_PROGRESS"] = "1"
+    from .pretrained import PLANS, make
+
+    if args.name in PLANS:
+        import torch
+
+        from . import env
+        device = torch.device(args.device) if args.device else env.device()
+        make(args.name, device=device, seed=args.seed or 0, epochs=args.epochs,
+             limit=args.limit, output=args.output)
+        return 0
+    if args.output is None:
+        args.output = Path("results")
     settings = settings_from(args)
     if args.name == "all":
         reproduce_all(settings)

@@ -162,6 +162,19 @@ def load(name: str, train: bool = True, limit: int | None = ..., image_size: int
     return data
 
 
+def downsample(images: ImageDataset, size: int) -> ImageDataset:
+    """The images averaged down to ``size`` x ``size`` (area interpolation: each pixel the mean
+    of the block it replaces), still uint8; the same set if it is that size already."""
+    size = check.integer(size, "size", 1)
+    if size == images.shape[-1]:
+        return images
+    small = F.interpolate(images.images.float(), size=(size, size), mode="area")
+    return ImageDataset(small.round().clamp(0, 255).to(torch.uint8), images.labels,
+                        images.classes, images.name, images.train,
+                        f"{images.source}, averaged down to {size}x{size}", images.mean,
+                        images.std, images.is_substitute)
+
+
 def _describe(data: ImageDataset) -> str:
     split = "train" if data.train else "test"
     c, h, w = data.shape

@@ -142,15 +142,8 @@ class Settings:
 
 
 # --------------------------------------------------------------------------- data and models
-def downsample(images: data.ImageDataset, size: int) -> data.ImageDataset:
-    """Images averaged down to ``size`` x ``size`` (area interpolation), still uint8."""
-    if size == images.shape[-1]:
-        return images
-    small = F.interpolate(images.images.float(), size=(size, size), mode="area")
-    return data.ImageDataset(small.round().clamp(0, 255).to(torch.uint8), images.labels,
-                             images.classes, images.name, images.train,
-                             f"{images.source}, averaged down to {size}x{size}", images.mean,
-                             images.std, images.is_substitute)
+#: Moved to :func:`lecturekit.data.downsample`; kept for older notebooks.
+downsample = data.downsample
 
 
 def cifar10(settings: Settings) -> tuple[data.ImageDataset, data.ImageDataset]:

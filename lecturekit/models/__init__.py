@@ -109,14 +109,32 @@ def list_models(family: str | None = None) -> list[str]:
     return [n for n, e in _REGISTRY.items() if family is None or e.family == family]
 
 
+def list_pretrained() -> list[str]:
+    """Names that ``create(name, pretrained=True)`` loads trained CIFAR-10 weights for."""
+    from .. import pretrained as shipped
+
+    return shipped.list_pretrained()
+
+
 def entry(name: str) -> ModelEntry:
     """The registry's record of model ``name``: builder, family, paper, input shape, recipe."""
     return _REGISTRY[check.choice(name, _REGISTRY, "name", "model",
                                   see=f"lk.models.list_models() for all {len(_REGISTRY)}")]
 
 
-def create(name: str, **kwargs: Any) -> nn.Module:
-    """Build the model registered as ``name``; keyword arguments go to its builder."""
+def create(name: str, pretrained: bool = False, **kwargs: Any) -> nn.Module:
+    """Build the model registered as ``name``; keyword arguments go to its builder. With
+    ``pretrained=True``, load the CIFAR-10 weights that ship with the course (timm's way:
+    ``name`` may carry a tag, ``"resnet56_cifar.degradation"``); the network comes in eval
+    mode and :func:`lecturekit.pretrained.record` tells how it was trained."""
+    check.flag(pretrained, "pretrained")
+    if pretrained or "." in name:
+        from .. import pretrained as shipped
+
+        if not pretrained:
+            raise ValueError(f"name {name!r} carries a tag, which names trained weights; pass "
+                             f"pretrained=True or drop the tag")
+        return shipped.build(name, **kwargs)
     builder = entry(name).builder
     accepted = [p.name for p in inspect.signature(builder).parameters.values()
                 if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
