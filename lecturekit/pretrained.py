@@ -210,7 +210,7 @@ def make(name: str, device: torch.device | str = "cpu", seed: int = 0,
 
     torch.manual_seed(seed)
     model = models.create(plan.model, **plan.options)
-    started = time.time()
+    started, code = time.time(), revision()   # the code as it was when training began
 
     def measure(epoch: int, _history: train.History) -> None:
         result = train.evaluate(model, train_eval, device=device,
@@ -274,7 +274,7 @@ def make(name: str, device: torch.device | str = "cpu", seed: int = 0,
         "train_seconds": round(history.train_seconds, 1),
         "wall_seconds": round(time.time() - started, 1),
         "command": shlex.join(command),
-        "revision": revision(),
+        "revision": code,
     }
     weights, record_file = _files(name, output)
     weights.parent.mkdir(parents=True, exist_ok=True)
