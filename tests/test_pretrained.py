@@ -1,0 +1,165 @@
+"""The trained networks that ship with the course (lecturekit.pretrained)."""
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import torch
+
+import lecturekit as lk
+from lecturekit import pretrained, reproduce, train
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = pretrained.list_pretrained()
+needs_data = pytest.mark.skipif(not (lk.env.data_dir() / "cifar10").exists(),
+                                reason="the real CIFAR-10 is not here (set LECTUREKIT_DATA)")
+
+
+def test_the_headline_networks_ship():
+    for name in ("resnet20_cifar", "plain20_cifar"):
+        assert name in SHIPPED
+
+
+def test_list_pretrained_names_only_networks_with_weights_and_a_record():
+    for name in SHIPPED:
+        assert name in pretrained.PLANS
+        weights, record = pretrained._files(name)
+        assert weights.is_file() and record.is_file()
+
+
+def test_all_shipped_files_together_fit_in_20_mb():
+    folders = (pretrained.WEIGHTS_DIR, reproduce.RESULTS_DIR)
+    total = sum(p.stat().st_size for folder in folders for p in folder.iterdir() if p.is_file())
+    assert total <= 20 * 2**20
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_record_agrees_with_its_own_curves(name):
+    assert pretrained.inconsistencies(pretrained.record(name)) == []
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_record_says_how_it_was_made(name):
+    record = pretrained.record(name)
+    assert record["command"].startswith(f"python -m lecturekit reproduce {name}")
+    assert len(record["revision"].split("+")[0]) == 40
+    assert not record["data"]["substitute"]
+    assert record["data"]["train_images"] == 50_000 and record["data"]["test_images"] == 10_000
+
+
+def test_a_forged_record_is_caught():
+    honest = pretrained.record(SHIPPED[0])
+    forgeries = []
+    for path, value in [(("final", "train_error"), 0.0), (("final", "test_accuracy"), 0.999),
+                        (("final", "epochs"), 164), (("final", "images_seen"), 1),
+                        (("train_seconds",), 1.0)]:
+        forged = copy.deepcopy(honest)
+        target = forged
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        forgeries.append(forged)
+    truncated = copy.deepcopy(honest)
+    truncated["history"]["test_error"].pop()
+    forgeries.append(truncated)
+    stripped = {k: v for k, v in honest.items() if k != "revision"}
+    forgeries.append(stripped)
+    for forged in forgeries:
+        assert pretrained.inconsistencies(forged) != []
+
+
+def test_resnet20_reaches_90_percent_by_its_record():
+    assert pretrained.record("resnet20_cifar")["final"]["test_accuracy"] >= 0.90
+
+
+def test_create_pretrained_returns_the_trained_network_in_eval_mode():
+    model = lk.models.create("resnet20_cifar", pretrained=True)
+    assert not model.training
+    fresh = lk.models.create("resnet20_cifar")
+    assert not torch.equal(model.stem[0].weight, fresh.stem[0].weight)
+    assert model.stem[0].weight.dtype == torch.float32
+
+
+def test_unknown_or_unshipped_names_get_one_sentence():
+    with pytest.raises(ValueError, match="pretrained network") as error:
+        lk.models.create("resnet21_cifar", pretrained=True)
+    assert "list_pretrained" in str(error.value) and "\n" not in str(error.value)
+    with pytest.raises(ValueError, match="pretrained=True"):
+        lk.models.create("resnet56_cifar.degradation")
+
+
+def test_the_degradation_result_shows_the_three_orderings_of_figure_6():
+    result = reproduce.load("degradation")
+    if result is None:
+        pytest.skip("the degradation result is not shipped")
+    final = {key: run["history"]["train_error"][-1] for key, run in result["runs"].items()}
+    assert final["plain56"] <= 0.60                 # plain-56 trains: 30+ points below chance
+    assert final["plain56"] > final["plain20"]      # yet worse than plain-20: degradation
+    assert final["resnet56"] < final["resnet20"]    # and the deeper ResNet trains better
+    assert result["final"]["plain56_trains_worse_than_plain20"]
+    assert result["final"]["resnet56_trains_better_than_resnet20"]
+
+
+@pytest.mark.slow
+@needs_data
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_network_scores_its_recorded_accuracy(name):
+    model = lk.models.create(name, pretrained=True)
+    accuracy = train.evaluate(model, pretrained.test_set(name)).accuracy
+    assert abs(accuracy - pretrained.record(name)["final"]["test_accuracy"]) <= 0.001
+
+
+@pytest.mark.slow
+@needs_data
+def test_the_shipped_deletion_figures_are_what_the_shipped_networks_give():
+    result = reproduce.load("deletion")
+    run = result["runs"]["resnet20"]
+    model = reproduce.load_model("deletion", "resnet20")
+    test = reproduce.test_set(result)
+    stage, index = run["blocks"][4].split(".")
+    damaged = reproduce.without_block(model, stage, int(index))
+    assert abs(train.evaluate(damaged, test).accuracy - run["deleted_accuracy"][4]) <= 0.001
+
+
+@pytest.mark.slow
+def test_make_trains_writes_and_resumes(tmp_path, monkeypatch):
+    monkeypatch.setenv(pretrained.WEIGHTS_VARIABLE, str(tmp_path / "weights"))
+    torch.set_num_threads(1)
+    first = pretrained.make("plain20_cifar", epochs=1, limit=128,
+                            checkpoint_dir=tmp_path / "ckpt")
+    assert pretrained.inconsistencies(first) == []
+    assert pretrained.list_pretrained() == ["plain20_cifar"]
+    again = pretrained.make("plain20_cifar", epochs=1, limit=128, checkpoint_dir=tmp_path / "ckpt")
+    assert again["history"] == first["history"]     # resumed from the finished checkpoint
+    assert "--epochs 1 --limit 128" in first["command"]
+
+
+@pytest.mark.slow
+def test_a_wheel_carries_the_networks_and_finds_them_outside_the_repository(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "--wheel-dir", str(tmp_path), str(ROOT)], check=True)
+    wheel = next(tmp_path.glob("lecturekit-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in SHIPPED:
+        assert f"lecturekit/weights/{name}.pt" in names
+        assert f"lecturekit/weights/{name}.json" in names
+    assert "lecturekit/results/deletion.json" in names
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+                    str(site), str(wheel)], check=True)
+    elsewhere = tmp_path / "colab"
+    elsewhere.mkdir()
+    script = ("import json, lecturekit as lk; m = lk.models.create('resnet20_cifar', "
+              "pretrained=True); print(json.dumps([lk.__file__, lk.models.list_pretrained(), "
+              "lk.reproduce.load('deletion') is not None]))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LECTUREKIT_")}
+    out = subprocess.run([sys.executable, "-c", script], cwd=elsewhere, capture_output=True,
+                         text=True, check=True, env={**env, "PYTHONPATH": str(site)})
+    where, names_found, has_deletion = json.loads(out.stdout.strip().splitlines()[-1])
+    assert where.startswith(str(site))
+    assert names_found == SHIPPED and has_deletion
