@@ -128,7 +128,7 @@ def _add_reproduce(commands) -> None:
     from .reproduce import NAMES, RECIPES
 
     parser = commands.add_parser(
-        "reproduce", help="train a paper-scale result and write results/NAME.json",
+        "reproduce", help="train a paper-scale result or a shipped network and write it into the package",
         description="Train a paper-scale result and write it, with the device, the torch "
                     "version, the seed, the wall time and this command, to OUTPUT/NAME.json.")
     parser.add_argument("name", choices=[*NAMES, "all", *PLANS],
@@ -153,7 +153,7 @@ def _add_reproduce(commands) -> None:
     parser.add_argument("--recipe", choices=list(RECIPES), default=None,
                         help="default: gpu on CUDA, class elsewhere (degradation: paper)")
     parser.add_argument("--output", type=Path, default=None,
-                        help="default: results/ (a network: the package's weights folder)")
+                        help="default: the package's lecturekit/results/ (a network: lecturekit/weights/)")
     parser.add_argument("--require-real-data", action="store_true",
                         help="stop unless the real CIFAR-10 is found")
     parser.add_argument("--workers", type=int, default=1,
@@ -198,7 +198,8 @@ def run_reproduce(args: argparse.Namespace) -> int:
              limit=args.limit, output=args.output)
         return 0
     if args.output is None:
-        args.output = Path("results")
+        from .reproduce import RESULTS_DIR
+        args.output = RESULTS_DIR
     settings = settings_from(args)
     if args.name == "all":
         reproduce_all(settings)

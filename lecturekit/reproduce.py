@@ -1,16 +1,17 @@
 """Paper-scale results shipped with the course: ``python -m lecturekit reproduce NAME``.
 
 The notebooks train at class scale (a minute on a CPU). Beside those runs they show the
-papers' experiments at paper scale, trained once on a GPU by one command and shipped in
-``results/``: every file states the command that made it, the device, the torch version, the
-seed and the wall time, so anyone can make it again.
+papers' experiments at paper scale, made once by one command and shipped in
+``lecturekit/results/`` (package data): every file states the command that made it, the
+device, the torch version, the seed and the wall time, so anyone can make it again. The trained
+networks themselves live in :mod:`lecturekit.pretrained`.
 
 =============  ===========================================================================
 name           what it trains (full CIFAR-10, the paper's widths unless told otherwise)
 =============  ===========================================================================
 ``resnet20``   ResNet-20 (He et al. 2015, arXiv:1512.03385, Table 6: 8.75% test error,
                i.e. 91.25% accuracy) with the fast GPU recipe ``bench.RESNET20_GPU`` or the
-               paper's recipe (``--recipe paper``); weights in ``results/weights/``.
+               paper's recipe (``--recipe paper``); weights in ``lecturekit/weights/``.
 ``degradation``  plain-20/56 and ResNet-20/56 (the paper's Figure 1 and Figure 6): training
                error (eval mode, on a fixed clean subset of the training set) and test error
                after every epoch, with the paper's schedule shape (SGD 0.1, divided by 10 at
@@ -56,12 +57,14 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from . import data, env, references, train
+from . import data, env, pretrained, references, train
 from ._version import __version__
 from .bench import RESNET20_GPU
 from .models.resnet import CIFAR_RECIPE, CifarResNet
 
 RESULTS_VARIABLE = "LECTUREKIT_RESULTS"
+#: The shipped results: package data, so that a wheel (and a Colab install) carries them.
+RESULTS_DIR = Path(__file__).with_name("results")
 #: He et al. 2015, Table 6: ResNet-20 on CIFAR-10, 8.75% test error (lecturekit.references).
 PAPER_RESNET20_ACCURACY = 100 - references.CIFAR10_ERRORS["resnet20_cifar"].value
 #: The paper's CIFAR-10 schedule (section 4.2): 64k iterations of batch 128 (164 epochs of
@@ -113,7 +116,7 @@ class Settings:
     seed: int = 0
     budget: float | None = None
     recipe: str | None = None
-    output: Path = Path("results")
+    output: Path = RESULTS_DIR
     require_real_data: bool = False
     workers: int = 1       # degradation: networks trained at once, each in its own process
     started: float = 0.0   # time.perf_counter() when the run began: the budget counts from it
@@ -136,7 +139,7 @@ class Settings:
                                      ("--workers", self.workers, 1)]:
             if value != default:
                 parts += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
-        if str(self.output) != "results":
+        if Path(self.output).resolve() != RESULTS_DIR.resolve():
             parts += ["--output", str(self.output)]
         return shlex.join(parts)
 
@@ -334,74 +337,60 @@ def run_resnet20(settings: Settings) -> dict:
                       "train_seconds": record["final"]["train_seconds"]}}
 
 
-def _degradation_data(settings: Settings):
-    train_set, test_set = cifar10(settings)
-    train_eval = train_set.subset(min(len(train_set), TRAIN_EVAL_IMAGES), seed=settings.seed + 1)
-    return train_set, test_set, train_eval
+#: The degradation experiment's networks (He et al. 2015, Figure 6): result key -> the shipped
+#: network of :mod:`lecturekit.pretrained` that carries it.
+FIG6_NETWORKS = {"plain20": "plain20_cifar.degradation", "plain56": "plain56_cifar.degradation",
+                 "resnet20": "resnet20_cifar.degradation", "resnet56": "resnet56_cifar.degradation"}
+#: The deletion test's networks (Veit et al. 2016, Figure 3): the well-trained 32x32 pair.
+DELETION_NETWORKS = {"resnet20": "resnet20_cifar", "plain20": "plain20_cifar"}
 
 
-def _probe_in_worker(job: tuple) -> tuple[str, float]:
-    """For ``--workers``: one network's seconds per image while the others are probed too."""
-    config, recipe, settings = job
-    train_set, _, _ = _degradation_data(settings)
-    return config["name"], _seconds_per_image(config, train_set, recipe, settings)
+def _run_from_record(record: dict) -> dict:
+    """A shipped network's record in the form of one of a result's ``runs``."""
+    model = pretrained.build(record["name"], pretrained=False)
+    depth = 6 * sum(len(getattr(model, s)) for s in ("stage1", "stage2", "stage3")) // 3 + 2
+    residual = record["model"].startswith("resnet")
+    history, final = record["history"], record["final"]
+    return {"network": record["name"],
+            "model": {"depth": depth, "residual": residual, "width": model.stem[0].out_channels,
+                      "image_size": record["data"]["image_size"]},
+            "label": f"{'ResNet' if residual else 'plain'}-{depth}",
+            "parameters": record["parameters"], "recipe": record["recipe"],
+            "history": history,
+            "final": {"test_accuracy": final["test_accuracy"],
+                      "test_error": 1 - final["test_accuracy"],
+                      "train_error": final["train_error"], "epochs": final["epochs"],
+                      "train_seconds": record["train_seconds"], "finished": True}}
 
 
-def _train_in_worker(job: tuple) -> tuple[str, dict]:
-    """For ``--workers``: train one network of the degradation set in its own process."""
-    config, recipe, settings, guard = job
-    train_set, test_set, train_eval = _degradation_data(settings)
-    _, record = _train(config, train_set, test_set, recipe, settings, train_eval=train_eval,
-                       time_budget=guard)
-    return config["name"], record
-
-
-def _train_concurrently(configs: list[dict], recipe: dict, settings: Settings,
-                        eval_images: int, train_images: int) -> tuple[dict, dict]:
-    """Train every network at once, one process each (a GPU is far from busy with one small
-    CIFAR network). With a budget and no ``--epochs``, the networks are first probed at once,
-    and the epochs are those the slowest of them fits in 90% of what is left."""
-    import multiprocessing
-
-    with multiprocessing.get_context("spawn").Pool(min(settings.workers, len(configs))) as pool:
-        epochs = settings.epochs or recipe["epochs"]
-        if settings.budget is not None and settings.epochs is None:
-            costs = dict(pool.map(_probe_in_worker, [(c, recipe, settings) for c in configs]))
-            per_epoch = max(costs.values()) * (train_images + eval_images / 3)
-            epochs = max(2, min(recipe["epochs"], int(0.9 * settings.left() / per_epoch)))
-            print(f"  about {per_epoch:.1f} s per epoch of the slowest of {len(configs)} networks "
-                  f"trained at once: {epochs} epochs fit in {settings.left():.0f} s", flush=True)
-        recipe = _with_epochs(recipe, epochs)
-        jobs = [(config, recipe, settings, settings.left()) for config in configs]
-        runs = dict(pool.map(_train_in_worker, jobs))
-    return recipe, {config["name"]: runs[config["name"]] for config in configs}
+def _data_from_record(record: dict) -> dict:
+    data_line = record["data"]
+    return {k: data_line[k] for k in ("name", "train_images", "test_images", "image_size",
+                                      "source", "substitute")}
 
 
 def run_degradation(settings: Settings) -> dict:
-    """Plain-20/56 and ResNet-20/56: the degradation problem and its cure."""
-    chosen, recipe = _recipe("degradation", settings, "paper")
-    train_set, test_set, train_eval = _degradation_data(settings)
-    configs = [network(depth, residual, settings)
-               for residual in (False, True) for depth in (20, 56)]
-    eval_images = len(test_set) + len(train_eval)
-    if settings.workers > 1:
-        recipe, runs = _train_concurrently(configs, recipe, settings, eval_images, len(train_set))
-    else:
-        epochs, guards = _epochs_and_guards(configs, train_set, recipe, settings, eval_images,
-                                            least=2)
-        recipe = _with_epochs(recipe, epochs)
-        runs = {}
-        for config in configs:
-            _, runs[config["name"]] = _train(config, train_set, test_set, recipe, settings,
-                                             train_eval=train_eval,
-                                             time_budget=guards[config["name"]])
+    """Plain-20/56 and ResNet-20/56, the degradation problem and its cure: each network made by
+    :func:`lecturekit.pretrained.make` (its plan sets the scale and the schedule; a run that was
+    interrupted resumes), the four records gathered into one result."""
+    records = {key: pretrained.make(name, device=settings.device, seed=settings.seed,
+                                    epochs=settings.epochs, limit=settings.limit)
+               for key, name in FIG6_NETWORKS.items()}
+    return degradation_result(records)
+
+
+def degradation_result(records: dict[str, dict]) -> dict:
+    """The degradation result from the four networks' training records."""
+    runs = {key: _run_from_record(record) for key, record in records.items()}
     final = {name: {"train_error_percent": round(100 * run["final"]["train_error"], 2),
                     "test_error_percent": round(100 * run["final"]["test_error"], 2)}
              for name, run in runs.items()}
+    first = next(iter(records.values()))
     return {"title": "Degradation: plain and residual networks of 20 and 56 layers on CIFAR-10",
-            "recipe_name": chosen, "data": describe_data(train_set, test_set),
-            "train_eval_images": len(train_eval), "runs": runs,
+            "recipe_name": "paper schedule with warm-up (lk.pretrained)",
+            "data": _data_from_record(first), "runs": runs,
             "final": {**final,
+                      "plain56_trains": final["plain56"]["train_error_percent"] <= 60,
                       "plain56_trains_worse_than_plain20":
                           final["plain56"]["train_error_percent"]
                           > final["plain20"]["train_error_percent"],
@@ -451,32 +440,41 @@ def deletion_accuracies(model: CifarResNet, test_set, device: torch.device) -> l
 
 
 def run_deletion(settings: Settings) -> dict:
-    """The trained ResNet-20 and plain-20 of the deletion test, and the test itself."""
-    default = "gpu" if settings.device.type == "cuda" else "class"
-    chosen, recipe = _recipe("deletion", settings, default)
-    train_set, test_set = cifar10(settings)
-    configs = [network(20, True, settings), network(20, False, settings)]
-    epochs, guards = _epochs_and_guards(configs, train_set, recipe, settings, len(test_set))
-    recipe = _with_epochs(recipe, epochs)
-    runs = {}
-    for config in configs:
-        model, record = _train(config, train_set, test_set, recipe, settings,
-                               time_budget=guards[config["name"]])
-        model.to(settings.device)
-        record["intact_accuracy"] = train.evaluate(model, test_set, device=settings.device).accuracy
-        record["blocks"] = [f"{stage}.{index}" for stage, index in blocks(model)]
-        record["deleted_accuracy"] = deletion_accuracies(model, test_set, settings.device)
-        weights = Path("weights") / f"deletion-{config['name']}.pt"
-        record["weights"] = str(weights)
-        save_weights(model, settings.output / weights)
-        runs[config["name"]] = record
+    """Veit et al.'s deletion test on the shipped, well-trained ResNet-20 and plain-20: test
+    accuracy of each network intact and with each block deleted in turn (no training)."""
+    missing = [name for name in DELETION_NETWORKS.values() if name not in pretrained.list_pretrained()]
+    if missing:
+        raise SystemExit(f"the deletion test needs the trained {', '.join(missing)}; make them "
+                         f"first with: python -m lecturekit reproduce {missing[0]}")
+    runs, first = {}, None
+    for key, name in DELETION_NETWORKS.items():
+        record = pretrained.record(name)
+        first = first or record
+        test = pretrained.test_set(name)
+        if settings.test_limit is not None:
+            test = test.subset(settings.test_limit, seed=settings.seed)
+        model = pretrained.build(name).to(settings.device)
+        run = _run_from_record(record)
+        run["intact_accuracy"] = train.evaluate(model, test, device=settings.device).accuracy
+        run["blocks"] = [f"{stage}.{index}" for stage, index in blocks(model)]
+        run["deleted_accuracy"] = deletion_accuracies(model, test, settings.device)
+        runs[key] = run
+    result_data = {**_data_from_record(first), "test_images": len(test)}
+    final = {}
+    for name, run in runs.items():
+        deleted = [(b, a) for b, a in zip(run["blocks"], run["deleted_accuracy"]) if a is not None]
+        downsampling = {"stage2.0", "stage3.0"}
+        plain_blocks = [a for b, a in deleted if b not in downsampling]
+        final[name] = {"intact_accuracy_percent": round(100 * run["intact_accuracy"], 2),
+                       "worst_deleted_accuracy_percent": round(100 * min(a for _, a in deleted), 2),
+                       "median_non_downsampling_deleted_accuracy_percent":
+                           round(100 * sorted(plain_blocks)[len(plain_blocks) // 2], 2),
+                       "downsampling_deleted_accuracy_percent":
+                           {b: round(100 * a, 2) for b, a in deleted if b in downsampling}}
     return {"title": "Deleting single blocks of a trained ResNet-20 and plain-20 "
                      "(Veit et al. 2016, Figure 3)",
-            "recipe_name": chosen, "data": describe_data(train_set, test_set), "runs": runs,
-            "final": {name: {"intact_accuracy_percent": round(100 * run["intact_accuracy"], 2),
-                             "worst_deleted_accuracy_percent": round(100 * min(
-                                 a for a in run["deleted_accuracy"] if a is not None), 2)}
-                      for name, run in runs.items()}}
+            "recipe_name": "none (the shipped networks of lk.pretrained)", "data": result_data,
+            "runs": runs, "final": final}
 
 
 # --------------------------------------------------------------------------- AlexNet Figure 1
@@ -794,12 +792,11 @@ def _flatten(values: dict, prefix: str = "") -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- for the notebooks
 def results_dir() -> Path:
-    """Where shipped results live: ``$LECTUREKIT_RESULTS``, else ``results/`` in the repository
-    checkout, else ``./results`` in the working directory."""
+    """Where shipped results live: ``$LECTUREKIT_RESULTS``, else the package's own
+    ``lecturekit/results/`` (package data: a wheel or a Colab install carries it)."""
     if os.environ.get(RESULTS_VARIABLE):
         return Path(os.environ[RESULTS_VARIABLE]).expanduser()
-    root = env.repository_root()
-    return root / "results" if root is not None else Path.cwd() / "results"
+    return RESULTS_DIR
 
 
 def load(name: str) -> dict | None:
@@ -815,23 +812,23 @@ def load(name: str) -> dict | None:
 
 
 def load_weights(name: str, model: nn.Module, run: str | None = None) -> bool:
-    """Load the shipped weights of ``run`` (default: the result's only, or first, run) into
-    ``model``; return False, leaving the model as it is, when they are not shipped."""
+    """Load the trained weights of ``run`` (default: the result's first run) into ``model``;
+    return False, leaving the model as it is, when they are not shipped."""
     result = load(name)
     if result is None:
         return False
     runs = result["runs"]
     record = runs[run] if run is not None else next(iter(runs.values()))
-    path = results_dir() / record.get("weights", "")
-    if "weights" not in record or not path.is_file():
+    network = record.get("network")
+    if network is None or network not in pretrained.list_pretrained():
         return False
-    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+    model.load_state_dict(pretrained.build(network).state_dict())
     return True
 
 
 def load_model(name: str, run: str | None = None) -> nn.Module | None:
     """The trained network of a shipped result, built as it was trained, in eval mode; None
-    when the result or its weights are not shipped. E.g. ``load_model("deletion", "plain20")``."""
+    when the result or its network is not shipped. E.g. ``load_model("deletion", "plain20")``."""
     result = load(name)
     if result is None:
         return None
@@ -839,20 +836,22 @@ def load_model(name: str, run: str | None = None) -> nn.Module | None:
     if run is not None and run not in runs:
         raise ValueError(f"result {name!r} has no run {run!r}; choose one of {', '.join(runs)}")
     record = runs[run] if run is not None else next(iter(runs.values()))
-    model = build(record["model"])
-    return model.eval() if load_weights(name, model, run) else None
+    network = record.get("network")
+    if network is None or network not in pretrained.list_pretrained():
+        return None
+    return pretrained.build(network)
 
 
 def test_set(result: dict, limit: int | None = None) -> data.ImageDataset:
     """The CIFAR-10 test images at the size ``result`` was trained on (all 10,000 unless
     ``limit``), e.g. to run the deletion test on a network from :func:`load_model`."""
     images = data.load("cifar10", train=False, limit=limit, verbose=False)
-    return downsample(images, result["data"]["image_size"])
+    return data.downsample(images, result["data"]["image_size"])
 
 
 def not_shipped_message(name: str) -> str:
     """What a notebook prints when a result is not shipped: and the command that makes it."""
-    folder = "$" + RESULTS_VARIABLE if os.environ.get(RESULTS_VARIABLE) else "results/"
+    folder = "$" + RESULTS_VARIABLE if os.environ.get(RESULTS_VARIABLE) else "lecturekit/results/"
     return (f"The paper-scale result {name!r} is not shipped with this copy of the course yet "
             f"(no {name}.json in {folder}). Make it on a GPU with: "
             f"python -m lecturekit reproduce {name} --device cuda")
