@@ -144,6 +144,9 @@ def list_pretrained() -> list[str]:
 
 
 def _shipped(name: str) -> str:
+    if name in PLANS and name not in list_pretrained():
+        raise ValueError(f"name={name!r}: no trained weights for it ship with this copy of the "
+                         f"course; make them with: python -m lecturekit reproduce {name}")
     return check.choice(name, list_pretrained(), "name", "pretrained network",
                         see="lk.models.list_pretrained()")
 
@@ -342,3 +345,43 @@ def inconsistencies(record: dict[str, Any]) -> list[str]:
     if record["train_seconds"] != round(history["seconds"][-1], 1):
         problems.append("train_seconds is not the curves' last cumulative time")
     return problems
+
+
+# --------------------------------------------------------------------------- why the warm-up
+def first_steps(depth: int = 56, lr: float = 0.1, steps: int = 60, residual: bool = True,
+                image_size: int = 16, batch_size: int = 128, seed: int = 0,
+                train_set: data.ImageDataset | None = None) -> list[dict[str, float]]:
+    """The first ``steps`` SGD steps (momentum 0.9, weight decay 1e-4) of a freshly
+    initialised CIFAR network on CIFAR-10, as the degradation experiment starts them: for each
+    step the loss, the standard deviation of the logits and of the last stage's output, and the
+    share of final channels that are silent (zero for every image of the batch). At lr 0.1 a
+    ResNet-56 overshoots and then silences its last stage (the stall at ln 10); at 0.01 it does
+    not. See ``FIG6_WARMUP_STEPS``."""
+    from .models.resnet import CifarResNet
+
+    if train_set is None:
+        train_set = data.downsample(data.load("cifar10", train=True, limit=None, verbose=False),
+                                    image_size)
+    torch.manual_seed(seed)
+    model = CifarResNet(depth, residual=residual)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4)
+    seen: dict[str, torch.Tensor] = {}
+    model.stage3.register_forward_hook(lambda _m, _i, out: seen.__setitem__("last", out.detach()))
+    generator = torch.Generator().manual_seed(seed)
+    images, labels = train_set.tensors()
+    mean = torch.tensor(train_set.mean).view(1, -1, 1, 1)
+    std = torch.tensor(train_set.std).view(1, -1, 1, 1)
+    rows = []
+    for step in range(steps):
+        index = torch.randint(0, len(labels), (batch_size,), generator=generator)
+        x, y = (images[index].float() / 255 - mean) / std, labels[index]
+        logits = model(x)
+        loss = torch.nn.functional.cross_entropy(logits, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        last = seen["last"]
+        rows.append({"step": step + 1, "loss": loss.item(), "logit_std": logits.std().item(),
+                     "last_stage_std": last.std().item(),
+                     "silent_channels": (last.amax((0, 2, 3)) == 0).float().mean().item()})
+    return rows

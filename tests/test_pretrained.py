@@ -88,7 +88,10 @@ def test_create_pretrained_returns_the_trained_network_in_eval_mode():
 def test_unknown_or_unshipped_names_get_one_sentence():
     with pytest.raises(ValueError, match="pretrained network") as error:
         lk.models.create("resnet21_cifar", pretrained=True)
-    assert "list_pretrained" in str(error.value) and "\n" not in str(error.value)
+    assert "choose one of" in str(error.value) and "\n" not in str(error.value)
+    if "densenet_bc100_cifar" not in SHIPPED:
+        with pytest.raises(ValueError, match="reproduce densenet_bc100_cifar"):
+            lk.models.create("densenet_bc100_cifar", pretrained=True)
     with pytest.raises(ValueError, match="pretrained=True"):
         lk.models.create("resnet56_cifar.degradation")
 
@@ -163,3 +166,17 @@ def test_a_wheel_carries_the_networks_and_finds_them_outside_the_repository(tmp_
     where, names_found, has_deletion = json.loads(out.stdout.strip().splitlines()[-1])
     assert where.startswith(str(site))
     assert names_found == SHIPPED and has_deletion
+
+
+@pytest.mark.slow
+@needs_data
+def test_resnet56_stalls_at_lr_0_1_and_not_at_0_01_which_is_why_the_degradation_runs_warm_up():
+    torch.set_num_threads(1)
+    images = lk.data.downsample(lk.data.load("cifar10", limit=4096, verbose=False), 16)
+    hot = pretrained.first_steps(56, lr=0.1, steps=40, train_set=images)
+    warm = pretrained.first_steps(56, lr=0.01, steps=40, train_set=images)
+    assert max(r["loss"] for r in hot[:10]) > 8            # the first steps overshoot
+    assert hot[-1]["last_stage_std"] < 0.2 * hot[0]["last_stage_std"]   # the last stage goes quiet
+    assert abs(sum(r["loss"] for r in hot[-10:]) / 10 - 2.303) < 0.05  # the loss sits at ln 10
+    assert max(r["loss"] for r in warm) < 4
+    assert warm[-1]["last_stage_std"] > 0.5 * warm[0]["last_stage_std"]
