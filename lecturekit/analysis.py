@@ -342,3 +342,15 @@ def feature_maps(model: nn.Module, x: torch.Tensor,
             h.remove()
     return outputs
 
+
+
+def binomial_margin(p1: float, p2: float, n1: int, n2: int | None = None, z: float = 3.0) -> float:
+    """How far apart two error rates (or accuracies) ``p1`` and ``p2``, each measured on ``n1``
+    and ``n2`` images, must be before the difference is beyond sampling noise: ``z`` standard
+    errors of the difference, z * sqrt(p1(1-p1)/n1 + p2(1-p2)/n2) (a normal approximation to
+    the binomial; z = 3 leaves about one chance in 700 that noise alone makes the gap)."""
+    n2 = n1 if n2 is None else n2
+    for value, name in ((p1, "p1"), (p2, "p2")):
+        if not 0 <= value <= 1:
+            raise ValueError(f"{name} must be a rate between 0 and 1, got {value}")
+    return z * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)

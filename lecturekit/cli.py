@@ -195,7 +195,7 @@ def run_reproduce(args: argparse.Namespace) -> int:
         from . import env
         device = torch.device(args.device) if args.device else env.device()
         make(args.name, device=device, seed=args.seed or 0, epochs=args.epochs,
-             limit=args.limit, output=args.output)
+             limit=args.limit, test_limit=args.test_limit, output=args.output)
         return 0
     if args.output is None:
         from .reproduce import RESULTS_DIR

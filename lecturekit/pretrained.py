@@ -206,10 +206,11 @@ def half(model: nn.Module) -> dict[str, torch.Tensor]:
 
 def make(name: str, device: torch.device | str = "cpu", seed: int = 0,
          epochs: int | None = None, limit: int | None = None, output: Path | None = None,
-         checkpoint_dir: Path | None = None) -> dict[str, Any]:
+         checkpoint_dir: Path | None = None, test_limit: int | None = None) -> dict[str, Any]:
     """Train network ``name`` by its plan and write ``NAME.pt`` and ``NAME.json`` to ``output``
     (default: :func:`weights_dir`). Resumes from its checkpoint under the cache
-    directory. ``epochs`` and ``limit`` (training images) shrink the run, for tests."""
+    directory. ``epochs``, ``limit`` (training images) and ``test_limit`` shrink the run, for
+    tests."""
     from . import models
 
     plan = PLANS[check.choice(name, PLANS, "name", "pretrained network")]
@@ -221,7 +222,7 @@ def make(name: str, device: torch.device | str = "cpu", seed: int = 0,
             recipe["milestones"] = [max(1, epochs // 2), max(1, 3 * epochs // 4)]
     size = plan.size(device)
     train_set = data.load("cifar10", train=True, limit=limit, verbose=False)
-    test_full = data.load("cifar10", train=False, limit=None, verbose=False)
+    test_full = data.load("cifar10", train=False, limit=test_limit, verbose=False)
     train_set, test_full = data.downsample(train_set, size), data.downsample(test_full, size)
     train_eval = train_set.subset(min(TRAIN_EVAL_IMAGES, len(train_set)), seed=0)
 
@@ -265,6 +266,8 @@ def make(name: str, device: torch.device | str = "cpu", seed: int = 0,
         command += ["--epochs", str(epochs)]
     if limit is not None:
         command += ["--limit", str(limit)]
+    if test_limit is not None:
+        command += ["--test-limit", str(test_limit)]
     result = {
         "name": name,
         "model": plan.model,

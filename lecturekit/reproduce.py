@@ -374,7 +374,8 @@ def run_degradation(settings: Settings) -> dict:
     :func:`lecturekit.pretrained.make` (its plan sets the scale and the schedule; a run that was
     interrupted resumes), the four records gathered into one result."""
     records = {key: pretrained.make(name, device=settings.device, seed=settings.seed,
-                                    epochs=settings.epochs, limit=settings.limit)
+                                    epochs=settings.epochs, limit=settings.limit,
+                                    test_limit=settings.test_limit)
                for key, name in FIG6_NETWORKS.items()}
     return degradation_result(records)
 

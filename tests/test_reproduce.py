@@ -1,10 +1,12 @@
 import json
+from pathlib import Path
 
 import pytest
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+import lecturekit as lk
 from lecturekit import cli, reproduce
 from lecturekit.models.resnet import CifarResNet
 
@@ -17,6 +19,8 @@ def results(tmp_path, monkeypatch, offline_empty_data):
     """An empty results folder that load() reads, and the offline synthetic CIFAR-10 stand-in."""
     folder = tmp_path / "results"
     monkeypatch.setenv("LECTUREKIT_RESULTS", str(folder))
+    monkeypatch.setenv("LECTUREKIT_WEIGHTS", str(tmp_path / "weights"))
+    monkeypatch.setenv("LECTUREKIT_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("LECTUREKIT_NO_PROGRESS", "1")
     return folder
 
@@ -44,9 +48,9 @@ def test_unknown_names_are_clear_errors(results):
         reproduce.load("resnet56")
 
 
-def test_results_live_in_the_repository_by_default(monkeypatch):
+def test_results_live_in_the_package_by_default(monkeypatch):
     monkeypatch.delenv("LECTUREKIT_RESULTS", raising=False)
-    assert reproduce.results_dir().name == "results"
+    assert reproduce.results_dir() == Path(reproduce.__file__).with_name("results")
 
 
 def test_paper_recipe_divides_the_rate_at_half_and_three_quarters():
@@ -152,19 +156,23 @@ def test_degradation_run_records_training_and_test_error_per_epoch(results):
 
 
 @pytest.mark.slow
-def test_deletion_run_ships_both_networks_and_the_deletion_test(results):
+def test_deletion_runs_on_the_shipped_pair_and_its_figures_can_be_made_again(results):
+    with pytest.raises(SystemExit, match="reproduce resnet20_cifar"):
+        run("deletion", results)                         # no trained pair: says how to make it
+    for name in ("resnet20_cifar", "plain20_cifar"):
+        assert cli.main(["reproduce", name, "--device", "cpu", "--epochs", "1", "--limit", "256",
+                         "--test-limit", "128"]) == 0
     result = run("deletion", results)
     plain, residual = result["runs"]["plain20"], result["runs"]["resnet20"]
     assert len(residual["deleted_accuracy"]) == 9 and None not in residual["deleted_accuracy"]
     assert [a is None for a in plain["deleted_accuracy"]].count(True) == 2
     model = reproduce.load_model("deletion", "plain20")
     assert isinstance(model, CifarResNet) and not model.training
-    assert model.stage1[0].conv1.out_channels == 2
-    mine = CifarResNet(20, width=2)
+    mine = CifarResNet(20)
     assert reproduce.load_weights("deletion", mine, "resnet20") is True
     assert isinstance(reproduce.plot_deletion(result), Figure)
     test = reproduce.test_set(result, limit=128)
-    assert test.shape == (3, 16, 16)
+    assert test.shape == (3, 32, 32)
     again = reproduce.deletion_accuracies(model, test, torch.device("cpu"))
     for made, shipped in zip(again, plain["deleted_accuracy"]):   # the shipped figures, made again
         assert (made is None) == (shipped is None)
@@ -199,11 +207,9 @@ def test_shipped_results_state_their_provenance_and_load(monkeypatch):
                 assert len(record["train_error"]) == len(result["steps"])
                 continue
             assert len(record["history"]["epoch"]) == record["final"]["epochs"]
-            if "weights" in record:
-                path = reproduce.results_dir() / record["weights"]
-                assert path.stat().st_size <= 3 * 2**20
-                model = reproduce.load_model(name, run)
-                assert model is not None and not model.training
+            assert record["network"] in lk.pretrained.list_pretrained()   # the shipped network it is
+            model = reproduce.load_model(name, run)
+            assert model is not None and not model.training
 
 
 def test_four_layer_nets_are_independent_copies_of_a_plain_network():
