@@ -17,7 +17,7 @@ from .lessons import lesson
 
 _SUBMODULES = {
     "analysis", "course", "data", "diagrams", "env", "exercises", "interpret", "layers", "lessons",
-    "models", "pictures", "plots", "pretrained", "references", "reproduce", "train", "widgets",
+    "models", "pictures", "plots", "pretrained", "recipes", "references", "reproduce", "train", "widgets",
 }
 __all__ = ["setup", "lesson", "__version__", *sorted(_SUBMODULES)]
 

@@ -33,6 +33,7 @@ from torch import nn
 
 from . import _validate as check
 from . import data, env, train
+from .recipes import onecycle, paper_schedule
 
 #: Where the shipped weights and records live: inside the package, so a wheel carries them.
 WEIGHTS_DIR = Path(__file__).with_name("weights")
@@ -46,27 +47,7 @@ TRAIN_EVAL_IMAGES = 10_000
 HALF_PRECISION_TOLERANCE = 0.1
 
 
-# --------------------------------------------------------------------------- the recipes
-def onecycle(epochs: int, lr: float = 0.1, weight_decay: float = 5e-4, batch_size: int = 128,
-             **extra: Any) -> dict[str, Any]:
-    """One-cycle SGD (Smith & Topin 2017, arXiv:1708.07120) with momentum 0.9, random crops
-    and flips: reaches the papers' CIFAR-10 accuracies in a fraction of their epochs."""
-    return {**dict(epochs=epochs, batch_size=batch_size, optimizer="sgd", lr=lr, momentum=0.9,
-                   weight_decay=weight_decay, schedule="onecycle", augment=True,
-                   channels_last=True, amp=False), **extra}
-
-
-def paper_schedule(epochs: int, lr: float = 0.1, warmup_steps: int = 0) -> dict[str, Any]:
-    """He et al. 2015, section 4.2: SGD with momentum 0.9, weight decay 1e-4, batch 128,
-    learning rate 0.1 divided by 10 at 50% and 75% of training (32k and 48k of 64k iterations),
-    random crops and flips; ``warmup_steps`` is the paper's remedy for its deepest network
-    (start at a tenth)."""
-    return dict(epochs=epochs, batch_size=128, optimizer="sgd", lr=lr, momentum=0.9,
-                weight_decay=1e-4, schedule="multistep",
-                milestones=[max(1, epochs // 2), max(1, 3 * epochs // 4)], gamma=0.1,
-                warmup_steps=warmup_steps, augment=True, channels_last=True, amp=False)
-
-
+# --------------------------------------------------------------------------- the plans
 @dataclass(frozen=True)
 class Plan:
     """How one shipped network is made: which model, at what scale, by which recipe."""

@@ -54,13 +54,13 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from matplotlib.figure import Figure
 from torch import nn
 
-from . import data, env, pretrained, references, train
+from . import data, env, pretrained, recipes, references, train
 from ._version import __version__
 from .bench import RESNET20_GPU
-from .models.resnet import CIFAR_RECIPE, CifarResNet
+from .models.alexnet import ACTIVATION_WIDTH, FourLayerNets
+from .models.resnet import CIFAR_RECIPE, CifarResNet, DeletedBlock, blocks, without_block  # noqa: F401
 
 RESULTS_VARIABLE = "LECTUREKIT_RESULTS"
 #: The shipped results: package data, so that a wheel (and a Colab install) carries them.
@@ -79,13 +79,8 @@ BUDGET_SHARES = {"resnet20": 0.25, "deletion": 0.35, "activations": 0.3, "degrad
 
 
 def paper_recipe(epochs: int = PAPER_EPOCHS) -> dict[str, Any]:
-    """He et al. 2015, section 4.2, for ``epochs`` epochs: SGD with momentum 0.9, weight decay
-    1e-4, batch 128, learning rate 0.1 divided by 10 at 50% and 75% of training (32k and 48k of
-    64k iterations in the paper), random crops and flips."""
-    return dict(epochs=epochs, batch_size=128, optimizer="sgd", lr=0.1, momentum=0.9,
-                weight_decay=1e-4, schedule="multistep",
-                milestones=[max(1, epochs // 2), max(1, 3 * epochs // 4)], gamma=0.1,
-                augment=True, channels_last=True)
+    """He et al. 2015, section 4.2, for ``epochs`` epochs (:func:`lecturekit.recipes.paper_schedule`)."""
+    return recipes.paper_schedule(epochs)
 
 
 def class_recipe(epochs: int = CIFAR_RECIPE["epochs"]) -> dict[str, Any]:
@@ -400,36 +395,6 @@ def degradation_result(records: dict[str, dict]) -> dict:
                           < final["resnet20"]["train_error_percent"]}}
 
 
-class DeletedBlock(nn.Module):
-    """A block deleted at test time: only its shortcut remains (Veit et al. 2016, section 4).
-    In a plain network there is no shortcut: the block's input passes on unchanged."""
-
-    def __init__(self, block: nn.Module) -> None:
-        super().__init__()
-        self.shortcut = block.shortcut if block.has_shortcut else None
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.relu(x if self.shortcut is None else self.shortcut(x))
-
-
-def blocks(model: CifarResNet) -> list[tuple[str, int]]:
-    """Every block of a CIFAR ResNet as (stage, index): 9 for the 20-layer networks."""
-    return [(stage, i) for stage in ("stage1", "stage2", "stage3")
-            for i in range(len(getattr(model, stage)))]
-
-
-def without_block(model: CifarResNet, stage: str, index: int) -> CifarResNet | None:
-    """A copy of ``model`` with one block deleted, or None where it cannot be (a plain block
-    that changes the shape of its input has nothing to fall back on)."""
-    block = getattr(model, stage)[index]
-    if not block.has_shortcut and (block.conv1.stride[0] > 1
-                                   or block.conv1.in_channels != block.conv2.out_channels):
-        return None
-    damaged = copy.deepcopy(model)
-    getattr(damaged, stage)[index] = DeletedBlock(block)
-    return damaged
-
-
 def deletion_accuracies(model: CifarResNet, test_set, device: torch.device) -> list[float | None]:
     """Test accuracy with each block deleted in turn (None: the block cannot be deleted)."""
     accuracies = []
@@ -491,82 +456,6 @@ ACTIVATION_SEEDS = 3
 ACTIVATION_TARGET = 0.25      # the paper's 25% training error
 ACTIVATION_EPOCHS = 30        # at most; training stops once every copy reached the target
 ACTIVATION_BATCH = 128
-ACTIVATION_WIDTH = 32         # conv widths 32, 32, 64, as in cuda-convnet's CIFAR-10 network
-
-
-class FourLayerNets(nn.Module):
-    """``copies`` independent copies of a four-layer CNN (three 'conv, activation, 2x2 max
-    pool' stages of widths w, w, 2w, then a fully connected layer to 10 classes), trained side by
-    side as grouped convolutions: copy m sees only its own channels, so one forward pass runs
-    every copy on the same batch. The logits have shape (batch, copies, 10).
-
-    This is what makes a learning-rate grid x seeds affordable: 18 copies cost about as many
-    GPU kernel launches as one. ``copy(m)`` returns copy m as a plain ``nn.Sequential``."""
-
-    def __init__(self, copies: int, activation: str, width: int = ACTIVATION_WIDTH,
-                 image_size: int = 32) -> None:
-        super().__init__()
-        if activation not in ("relu", "tanh"):
-            raise ValueError(f"activation must be 'relu' or 'tanh', got {activation!r}")
-        self.copies, self.activation = copies, activation
-        self.widths = (3, width, width, 2 * width)
-        self.convs = nn.ModuleList(
-            nn.Conv2d(c_in * copies, c_out * copies, k, padding=k // 2, groups=copies)
-            for c_in, c_out, k in zip(self.widths, self.widths[1:], (5, 5, 3)))
-        self.features = 2 * width * (image_size // 8) ** 2
-        self.fc_weight = nn.Parameter(torch.zeros(copies, 10, self.features))
-        self.fc_bias = nn.Parameter(torch.zeros(copies, 10))
-
-    def init_copy(self, index: int, seed: int, std: float = 0.01) -> None:
-        """AlexNet's initialization (section 5): weights from N(0, std^2), biases 0; copy
-        ``index`` draws from its own generator, so copies with the same seed start equal."""
-        generator = torch.Generator().manual_seed(seed)
-        with torch.no_grad():
-            for conv in self.convs:
-                out = conv.out_channels // self.copies
-                rows = slice(index * out, (index + 1) * out)
-                conv.weight[rows] = torch.randn(conv.weight[rows].shape, generator=generator) * std
-                conv.bias[rows] = 0
-            self.fc_weight[index] = torch.randn(self.fc_weight[index].shape,
-                                                generator=generator) * std
-            self.fc_bias[index] = 0
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        act = torch.relu if self.activation == "relu" else torch.tanh
-        h = x.repeat(1, self.copies, 1, 1)
-        for conv in self.convs:
-            h = F.max_pool2d(act(conv(h)), 2)
-        h = h.reshape(len(x), self.copies, self.features)
-        return torch.einsum("bmf,mof->bmo", h, self.fc_weight) + self.fc_bias
-
-    def copy(self, index: int) -> nn.Sequential:
-        """Copy ``index`` as an ordinary network with its own weights."""
-        act = nn.ReLU if self.activation == "relu" else nn.Tanh
-        layers: list[nn.Module] = []
-        for conv in self.convs:
-            out, c_in = conv.out_channels // self.copies, conv.in_channels // self.copies
-            single = nn.Conv2d(c_in, out, conv.kernel_size, padding=conv.padding)
-            single.weight.data = conv.weight.data[index * out:(index + 1) * out].clone()
-            single.bias.data = conv.bias.data[index * out:(index + 1) * out].clone()
-            layers += [single, act(), nn.MaxPool2d(2)]
-        fc = nn.Linear(self.features, 10)
-        fc.weight.data, fc.bias.data = (self.fc_weight.data[index].clone(),
-                                        self.fc_bias.data[index].clone())
-        return nn.Sequential(*layers, nn.Flatten(), fc)
-
-    def parameters_in_order(self) -> list[nn.Parameter]:
-        return [t for conv in self.convs for t in (conv.weight, conv.bias)] + [
-            self.fc_weight, self.fc_bias]
-
-    def per_copy(self, values: torch.Tensor) -> list[torch.Tensor]:
-        """``values`` (one per copy) laid out like each parameter of ``parameters_in_order``,
-        for per-copy learning rates."""
-        shaped = []
-        for conv in self.convs:
-            out = conv.out_channels // self.copies
-            shaped += [values.repeat_interleave(out).view(-1, 1, 1, 1),
-                       values.repeat_interleave(out)]
-        return shaped + [values.view(-1, 1, 1), values.view(-1, 1)]
 
 
 def _training_errors(nets: dict, images: torch.Tensor, labels: torch.Tensor) -> dict:
@@ -871,58 +760,6 @@ def provenance(result: dict) -> str:
             f"{result['started_utc'][:10]} (`{result['command']}`)")
 
 
-def plot_degradation(result: dict, title: str | None = None) -> Figure:
-    """The degradation result drawn like He et al. (2015), Figures 1 and 6: plain networks on
-    the left, ResNets on the right; dashed: training error (eval mode), solid: test error."""
-    figure = Figure(figsize=(10, 3.8), layout="constrained")
-    axes = figure.subplots(1, 2, sharey=True)
-    colors = {20: "C1", 56: "C3"}
-    highest = 0.0
-    for ax, residual, heading in ((axes[0], False, "plain networks"), (axes[1], True, "ResNets")):
-        for run in result["runs"].values():
-            if run["model"]["residual"] != residual:
-                continue
-            history, depth = run["history"], run["model"]["depth"]
-            train_error = [100 * e for e in history["train_error"]]
-            test_error = [100 * e for e in history["test_error"]]
-            highest = max(highest, *train_error[len(train_error) // 4:],
-                          *test_error[len(test_error) // 4:])
-            ax.plot(history["epoch"], train_error, "--", color=colors.get(depth), lw=1,
-                    label=f"{run['label']} training")
-            ax.plot(history["epoch"], test_error, "-", color=colors.get(depth), lw=2,
-                    label=f"{run['label']} test")
-        ax.set(xlabel="epoch", title=heading)
-        ax.legend(fontsize=8)
-    axes[0].set_ylabel("error (%)")
-    axes[0].set_ylim(0, min(100, math.ceil(1.1 * highest / 5) * 5))
-    figure.suptitle(title or "After He et al. (2015), Figures 1 and 6: dashed = training error, "
-                             "solid = test error", fontsize=10)
-    figure.text(0.5, -0.02, provenance(result), ha="center", va="top", fontsize=7, wrap=True)
-    return figure
-
-
-def plot_deletion(result: dict) -> Figure:
-    """The deletion result drawn like Veit et al. (2016), Figure 3: test accuracy with one
-    block deleted, for the ResNet and the plain network, against the intact networks."""
-    figure = Figure(figsize=(8.5, 3.6), layout="constrained")
-    ax = figure.subplots()
-    for (offset, color), (_, run) in zip(((-0.2, "C0"), (0.2, "C1")), result["runs"].items()):
-        values = run["deleted_accuracy"]
-        xs = [i + 1 + offset for i, v in enumerate(values) if v is not None]
-        ax.bar(xs, [100 * v for v in values if v is not None], width=0.4, color=color,
-               label=f"{run['label']}, one block deleted")
-        ax.axhline(100 * run["intact_accuracy"], color=color, linestyle="--", lw=1,
-                   label=f"{run['label']}, intact")
-    ax.axhline(10, color="0.5", lw=0.8, linestyle=":", label="chance")
-    first = next(iter(result["runs"].values()))
-    ax.set_xticks(range(1, len(first["blocks"]) + 1))
-    ax.set(xlabel=f"deleted block (1-{len(first['blocks'])})", ylabel="test accuracy (%)",
-           title="After Veit et al. (2016), Figure 3", ylim=(0, 100))
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
-    figure.text(0.5, -0.02, provenance(result), ha="center", va="top", fontsize=7, wrap=True)
-    return figure
-
-
 def fastest_rates(result: dict) -> dict[str, float]:
     """For the ``activations`` result: each activation's fastest learning rate, the one with the
     fewest median steps to the target; where no rate reached it, the one with the lowest median
@@ -942,40 +779,5 @@ def fastest_rates(result: dict) -> dict[str, float]:
     return chosen
 
 
-def plot_activations(result: dict) -> Figure:
-    """The ``activations`` result drawn after Krizhevsky et al. (2012), Figure 1: training error
-    against epochs for ReLU (solid) and tanh (dashed), each at its fastest learning rate, one
-    line per seed; and the steps each learning rate needed to reach 25%."""
-    figure = Figure(figsize=(11, 3.9), layout="constrained")
-    curves, grid = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-    per_epoch = result["final"]["steps_per_epoch"]
-    epochs = [s / per_epoch for s in result["steps"]]
-    target = 100 * result["recipe"]["target_train_error"]
-    styles = {"relu": ("C0", "-", "ReLU"), "tanh": ("C3", "--", "tanh")}
-    for name, lr in fastest_rates(result).items():
-        color, style, label = styles[name]
-        runs = [r for r in result["runs"].values() if r["activation"] == name and r["lr"] == lr]
-        for k, run in enumerate(runs):
-            errors = [100 * e if e is not None else float("nan") for e in run["train_error"]]
-            curves.plot(epochs, errors, style, color=color, lw=1.4,
-                        label=f"{label}, lr {lr:g} ({len(runs)} seeds)" if k == 0 else None)
-    curves.axhline(target, color="0.4", lw=0.8, ls=":")
-    curves.set(xlabel="epochs", ylabel="training error (%)", ylim=(0, 80),
-               title=f"Training error, each activation at its fastest rate (dotted: {target:.0f}%)")
-    curves.legend(fontsize=8)
-    trained = result["final"]["steps_trained"]
-    for name, (color, _, label) in styles.items():
-        medians = result["final"][name]["median_steps_per_lr"]
-        lrs = [float(lr) for lr in medians]
-        shown = [v if v is not None else trained for v in medians.values()]
-        grid.semilogx(lrs, shown, "o-", color=color, label=label)
-    grid.axhline(trained, color="0.6", lw=0.8, ls=":")
-    grid.set(xlabel="learning rate", ylabel=f"median steps to {target:.0f}%",
-             title=f"On the dotted line: not reached in {trained:,} steps")
-    grid.legend(fontsize=8)
-    data_line = result["data"]
-    figure.suptitle("After Krizhevsky et al. (2012), Figure 1: a four-layer CNN, "
-                    f"{data_line['train_images']:,} CIFAR-10 images at "
-                    f"{data_line['image_size']}x{data_line['image_size']}, "
-                    f"{result['device_name']}", fontsize=10)
-    return figure
+# The figures of the results live in lecturekit.pictures.results; the old names stay for notebooks.
+from .pictures.results import plot_activations, plot_degradation, plot_deletion  # noqa: E402, F401

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+import torch
+import torch.nn.functional as F
 from torch import nn
 
 from . import register
@@ -157,3 +159,97 @@ def alexnet_cifar(*, num_classes: int = 10, in_channels: int = 3, groups: int = 
                          f"(the kernels of conv1 to conv5, e.g. {CIFAR_CHANNELS}), got {channels!r}")
     return AlexNetSmall(num_classes, in_channels, groups, lrn, dropout, channels=widths,
                         image_size=image_size)
+
+
+# ------------------------------------------------------------- Figure 1's four-layer network
+#: Krizhevsky et al. 2012, section 3.1 and Figure 1: the "four-layer convolutional neural
+#: network" that shows ReLU training six times faster than tanh. Widths 32, 32, 64, as in
+#: cuda-convnet's CIFAR-10 network (layers-18pct), the code the paper's experiment came from.
+ACTIVATION_WIDTH = 32
+
+
+class FourLayerNets(nn.Module):
+    """``copies`` independent copies of a four-layer CNN (three 'conv, activation, 2x2 max
+    pool' stages of widths w, w, 2w, then a fully connected layer to 10 classes), trained side by
+    side as grouped convolutions: copy m sees only its own channels, so one forward pass runs
+    every copy on the same batch. The logits have shape (batch, copies, 10).
+
+    This is what makes a learning-rate grid x seeds affordable: 18 copies cost about as many
+    GPU kernel launches as one. ``copy(m)`` returns copy m as a plain ``nn.Sequential``."""
+
+    def __init__(self, copies: int, activation: str, width: int = ACTIVATION_WIDTH,
+                 image_size: int = 32) -> None:
+        super().__init__()
+        if activation not in ("relu", "tanh"):
+            raise ValueError(f"activation must be 'relu' or 'tanh', got {activation!r}")
+        self.copies, self.activation = copies, activation
+        self.widths = (3, width, width, 2 * width)
+        self.convs = nn.ModuleList(
+            nn.Conv2d(c_in * copies, c_out * copies, k, padding=k // 2, groups=copies)
+            for c_in, c_out, k in zip(self.widths, self.widths[1:], (5, 5, 3)))
+        self.features = 2 * width * (image_size // 8) ** 2
+        self.fc_weight = nn.Parameter(torch.zeros(copies, 10, self.features))
+        self.fc_bias = nn.Parameter(torch.zeros(copies, 10))
+
+    def init_copy(self, index: int, seed: int, std: float = 0.01) -> None:
+        """AlexNet's initialization (section 5): weights from N(0, std^2), biases 0; copy
+        ``index`` draws from its own generator, so copies with the same seed start equal."""
+        generator = torch.Generator().manual_seed(seed)
+        with torch.no_grad():
+            for conv in self.convs:
+                out = conv.out_channels // self.copies
+                rows = slice(index * out, (index + 1) * out)
+                conv.weight[rows] = torch.randn(conv.weight[rows].shape, generator=generator) * std
+                conv.bias[rows] = 0
+            self.fc_weight[index] = torch.randn(self.fc_weight[index].shape,
+                                                generator=generator) * std
+            self.fc_bias[index] = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        act = torch.relu if self.activation == "relu" else torch.tanh
+        h = x.repeat(1, self.copies, 1, 1)
+        for conv in self.convs:
+            h = F.max_pool2d(act(conv(h)), 2)
+        h = h.reshape(len(x), self.copies, self.features)
+        return torch.einsum("bmf,mof->bmo", h, self.fc_weight) + self.fc_bias
+
+    def copy(self, index: int) -> nn.Sequential:
+        """Copy ``index`` as an ordinary network with its own weights."""
+        act = nn.ReLU if self.activation == "relu" else nn.Tanh
+        layers: list[nn.Module] = []
+        for conv in self.convs:
+            out, c_in = conv.out_channels // self.copies, conv.in_channels // self.copies
+            single = nn.Conv2d(c_in, out, conv.kernel_size, padding=conv.padding)
+            single.weight.data = conv.weight.data[index * out:(index + 1) * out].clone()
+            single.bias.data = conv.bias.data[index * out:(index + 1) * out].clone()
+            layers += [single, act(), nn.MaxPool2d(2)]
+        fc = nn.Linear(self.features, 10)
+        fc.weight.data, fc.bias.data = (self.fc_weight.data[index].clone(),
+                                        self.fc_bias.data[index].clone())
+        return nn.Sequential(*layers, nn.Flatten(), fc)
+
+    def parameters_in_order(self) -> list[nn.Parameter]:
+        return [t for conv in self.convs for t in (conv.weight, conv.bias)] + [
+            self.fc_weight, self.fc_bias]
+
+    def per_copy(self, values: torch.Tensor) -> list[torch.Tensor]:
+        """``values`` (one per copy) laid out like each parameter of ``parameters_in_order``,
+        for per-copy learning rates."""
+        shaped = []
+        for conv in self.convs:
+            out = conv.out_channels // self.copies
+            shaped += [values.repeat_interleave(out).view(-1, 1, 1, 1),
+                       values.repeat_interleave(out)]
+        return shaped + [values.view(-1, 1, 1), values.view(-1, 1)]
+
+
+@register("four_layer_cifar", family="alexnet", paper="alexnet", input_shape=(3, 32, 32))
+def four_layer_cifar(*, num_classes: int = 10, in_channels: int = 3, activation: str = "relu",
+                     width: int = ACTIVATION_WIDTH) -> nn.Module:
+    """The four-layer CNN of Krizhevsky et al. 2012, Figure 1 (ReLU against tanh): three
+    'conv, activation, 2x2 max pool' stages of widths w, w, 2w, then a fully connected layer;
+    :class:`FourLayerNets` trains many copies of it side by side."""
+    if num_classes != 10 or in_channels != 3:
+        raise ValueError("four_layer_cifar is Figure 1's CIFAR-10 network: num_classes must be 10 "
+                         "and in_channels 3")
+    return FourLayerNets(1, activation, width).copy(0)

@@ -13,10 +13,13 @@ CIFAR networks.
 
 from __future__ import annotations
 
+import copy
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..recipes import CIFAR_CLASS
 from . import he_init_, register
 
 
@@ -255,8 +258,38 @@ class CifarResNet(nn.Module):
         return self.head(self.stage3(self.stage2(self.stage1(self.stem(x)))))
 
 
-CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.1, momentum=0.9,
-                    weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
+# ------------------------------------------------------------- deleting blocks (Veit et al. 2016)
+class DeletedBlock(nn.Module):
+    """A block deleted at test time: only its shortcut remains (Veit et al. 2016, section 4).
+    In a plain network there is no shortcut: the block's input passes on unchanged."""
+
+    def __init__(self, block: nn.Module) -> None:
+        super().__init__()
+        self.shortcut = block.shortcut if block.has_shortcut else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x if self.shortcut is None else self.shortcut(x))
+
+
+def blocks(model: CifarResNet) -> list[tuple[str, int]]:
+    """Every block of a CIFAR ResNet as (stage, index): 9 for the 20-layer networks."""
+    return [(stage, i) for stage in ("stage1", "stage2", "stage3")
+            for i in range(len(getattr(model, stage)))]
+
+
+def without_block(model: CifarResNet, stage: str, index: int) -> CifarResNet | None:
+    """A copy of ``model`` with one block deleted, or None where it cannot be (a plain block
+    that changes the shape of its input has nothing to fall back on)."""
+    block = getattr(model, stage)[index]
+    if not block.has_shortcut and (block.conv1.stride[0] > 1
+                                   or block.conv1.in_channels != block.conv2.out_channels):
+        return None
+    damaged = copy.deepcopy(model)
+    getattr(damaged, stage)[index] = DeletedBlock(block)
+    return damaged
+
+
+CIFAR_RECIPE = CIFAR_CLASS   # lecturekit.recipes
 
 def _register_cifar(depth: int) -> None:
     """ResNet-``depth`` for CIFAR-10 and its plain counterpart."""
