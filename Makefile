@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.lecturekit-installed
 # JupyterLab refuses to run as root unless told to (containers, Colab-like VMs).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test quick lint unit notebooks browser colab-check execute bench homework html slides clean
+.PHONY: help install lab test quick lint unit notebooks browser colab-check execute lessons bench homework html slides clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -16,6 +16,7 @@ help:
 	@echo "make quick    lint and the fast unit tests (not the slow ones, no browser), under a minute"
 	@echo "make browser  the real-browser test alone (JupyterLab in headless Chromium)"
 	@echo "make execute  re-run every notebook in place (class profile) to refresh stored outputs"
+	@echo "make lessons  re-run a few notebooks (chosen by the commit) at the commit's seed; fail if a lesson flips"
 	@echo "make bench    print the benchmark table and write it to BENCHMARKS.md"
 	@echo "make gpu-check  on a CUDA GPU: ResNet-20 GPU recipe and every notebook under nbval (<= 8 min)"
 	@echo "make homework write the student editions to homework/"
@@ -67,6 +68,16 @@ notebooks: $(STAMP)
 
 execute: $(STAMP)
 	LECTUREKIT_PROFILE=$${LECTUREKIT_PROFILE:-class} $(BIN)/python -m lecturekit execute notebooks/*.ipynb
+
+# Lessons re-checked at a seed nobody chose: a few notebooks (LESSONS_COUNT, rotating with the
+# commit so that every notebook with a lesson is covered within a few commits) re-executed in the
+# class profile at a seed derived from the commit (never 0, 1 or 2), without writing them; fails if
+# a committed "Lesson holds" does not hold there or a notebook runs over its budget (90 s).
+# `make lessons LESSONS_ARGS="notebooks/03_pooling.ipynb --seed 7"` re-checks chosen ones.
+LESSONS_COUNT ?= 3
+lessons: export LECTUREKIT_DATA ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
+lessons: $(STAMP)
+	LECTUREKIT_NO_PROGRESS=1 $(BIN)/python tests/recheck_lessons.py --count $(LESSONS_COUNT) $(LESSONS_ARGS)
 
 # Student editions of every notebook in homework/ (solutions replaced by placeholders).
 homework: $(STAMP)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lecturekit import course
+from lecturekit import course, lessons
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 ABSOLUTE_PATH = re.compile(r"(/root/|/home/|/work/|/tmp/|/Users/|[A-Z]:\\\\)")
@@ -135,15 +135,26 @@ def test_checked_cells_print_nothing_that_rounding_can_flip(path):
 
 
 # --------------------------------------------------------------------------- lessons
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_committed_lessons_hold(path):
-    """A committed class-profile output says 'Lesson holds', unless the cell is tagged
-    'paper-scale-beside' (the notebook shows the paper-scale evidence next to it)."""
-    for cell in load(path)["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        tags = cell["metadata"].get("tags", [])
-        text = printed(cell)
-        if "Lesson NOT shown" in text and "paper-scale-beside" not in tags:
-            line = next(x for x in text.split("\n") if "Lesson NOT shown" in x)
-            pytest.fail(f"committed output says: {line}")
+# lecturekit.lessons.notebook_problems holds the rules; tests/test_lessons.py shows that each one
+# fails on a forged notebook. Notebooks that train but carry no lesson yet are listed here, each
+# an expected failure that must start passing (strict) once the notebook gets its lesson.
+TRAINS_WITHOUT_A_LESSON = {
+    "05_fully_connected_end_to_end.ipynb", "06_lenet5.ipynb", "10_googlenet.ipynb",
+    "15_densenet.ipynb", "16_comparison.ipynb",
+}
+
+
+def lesson_case(path):
+    if path.name in TRAINS_WITHOUT_A_LESSON:
+        return pytest.param(path, id=path.name, marks=pytest.mark.xfail(
+            strict=True, reason="trains but computes no lk.lesson verdict yet (issue #28)"))
+    return pytest.param(path, id=path.name)
+
+
+@pytest.mark.parametrize("path", [lesson_case(p) for p in NOTEBOOKS])
+def test_committed_lessons_hold_and_lean_only_on_shipped_results(path):
+    """A notebook that trains computes a lesson; no condition is a constant; a committed
+    'Lesson NOT shown' is tagged 'paper-scale-beside', and a tagged cell's section names a shipped
+    result that exists and whose own verdicts hold."""
+    problems = lessons.notebook_problems(load(path))
+    assert not problems, "\n".join(problems)
