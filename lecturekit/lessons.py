@@ -113,7 +113,7 @@ def verdict_lines(cell: dict) -> list[str]:
             if line.startswith(f"{HOLDS}:") or line.startswith(f"{NOT_SHOWN}:")]
 
 
-def _python(source: str) -> str:
+def as_python(source: str) -> str:
     """A cell's source with IPython's ``%magic`` and ``!shell`` lines made into ``pass``."""
     lines = []
     for line in source.split("\n"):
@@ -149,7 +149,7 @@ def _measures_nothing(condition: ast.AST) -> bool:
 def constant_conditions(source: str) -> list[str]:
     """The ``lk.lesson`` calls in ``source`` whose condition measures nothing, as source text."""
     try:
-        tree = ast.parse(_python(source))
+        tree = ast.parse(as_python(source))
     except SyntaxError:
         return []
     found = []

@@ -1,5 +1,6 @@
 """The conventions every notebook follows (see README, 'Writing a notebook')."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -158,3 +159,30 @@ def test_committed_lessons_hold_and_lean_only_on_shipped_results(path):
     result that exists and whose own verdicts hold."""
     problems = lessons.notebook_problems(load(path))
     assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- profiles
+PROFILE_KEYWORDS = {"smoke", "class_", "gpu", "full"}
+
+
+def choose_calls_without_all_four(code):
+    """The ``choose(...)`` calls in a cell's source that do not name the four profiles by keyword."""
+    tree = ast.parse(lessons.as_python(code))
+    return [ast.unparse(node) for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "choose"
+            and (node.args or {k.arg for k in node.keywords} != PROFILE_KEYWORDS)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_choose_names_smoke_class_gpu_and_full(path):
+    bad = [call for c in load(path)["cells"] if c["cell_type"] == "code"
+           for call in choose_calls_without_all_four(source(c))]
+    assert not bad, f"P.choose without all four keywords: {bad}"
+
+
+@pytest.mark.parametrize("code", ["epochs = P.choose(1, 3, 30)",
+                                  "epochs = P.choose(smoke=1, class_=3, full=30)",
+                                  "n = P.choose(1, 3, 30, gpu=8)"])
+def test_a_choose_without_a_gpu_keyword_is_caught(code):
+    assert choose_calls_without_all_four(code)
+    assert not choose_calls_without_all_four("epochs = P.choose(smoke=1, class_=3, gpu=8, full=30)")
