@@ -22,6 +22,7 @@ PROFILE_VARIABLE = "LECTUREKIT_PROFILE"
 DATA_VARIABLE = "LECTUREKIT_DATA"
 CACHE_VARIABLE = "LECTUREKIT_CACHE"
 SEED_VARIABLE = "LECTUREKIT_SEED"
+_MISSING: Any = object()  # "not given" to Profile.choose (None is a value: the whole data set)
 
 
 @dataclass(frozen=True)
@@ -45,18 +46,24 @@ class Profile:
     test_limit: int | None
     description: str
 
-    def choose(self, smoke: Any, class_: Any, full: Any, gpu: Any = ...) -> Any:
-        """Return the value for this profile, e.g. ``epochs = P.choose(1, 3, 60, gpu=8)``.
+    def choose(self, *positional: Any, smoke: Any = _MISSING, class_: Any = _MISSING,
+               gpu: Any = _MISSING, full: Any = _MISSING) -> Any:
+        """Return the value for this profile, e.g. ``P.choose(smoke=1, class_=3, gpu=8, full=30)``.
 
-        ``gpu`` is the value for the ``gpu`` profile. Left out (as in calls written before that
-        profile existed), it is ``full``'s value: a notebook then behaves on a GPU exactly as it
-        did when ``full`` was the GPU default. That is right for data-set sizes (``None``, all
-        images) and the papers' widths, but too long for epochs, so a notebook that trains on a
-        GPU names ``gpu=`` for its epochs to stay within about 5 minutes on a T4.
-        (``...`` marks "not given", since ``None`` is a meaningful value: the whole data set.)
+        All four are keyword arguments and all four must be given: a value that sizes training
+        says what it is in every profile, so that no profile silently inherits another's (the
+        ``gpu`` profile, about 5 minutes per notebook on a T4, must not train for ``full``'s
+        epochs). ``None`` is a value like any other (for data-set sizes: all images).
         """
-        values = {"smoke": smoke, "class": class_, "full": full,
-                  "gpu": full if gpu is ... else gpu}
+        if positional:
+            raise TypeError(f"P.choose takes keyword arguments only, got {len(positional)} positional "
+                            "value(s); write P.choose(smoke=..., class_=..., gpu=..., full=...)")
+        values = {"smoke": smoke, "class": class_, "gpu": gpu, "full": full}
+        for name, value in values.items():
+            if value is _MISSING:
+                keyword = "class_" if name == "class" else name
+                raise TypeError(f"P.choose needs {keyword}=, the value for the {name!r} profile "
+                                f"(e.g. P.choose(smoke=1, class_=3, gpu=8, full=30)); it has no default")
         return values[self.name]
 
 

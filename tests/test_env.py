@@ -47,26 +47,27 @@ def test_unknown_profile_is_a_clear_error(monkeypatch):
         env.profile()
 
 
-def test_profile_choose():
-    assert env.PROFILES["smoke"].choose(1, 3, 30) == 1
-    assert env.PROFILES["class"].choose(1, 3, 30) == 3
-    assert env.PROFILES["full"].choose(smoke=1, class_=3, full=30) == 30
+def test_choose_returns_the_value_of_the_profile():
+    values = dict(smoke=1, class_=3, gpu=8, full=30)
+    assert {name: env.PROFILES[name].choose(**values) for name in env.PROFILES} == {
+        "smoke": 1, "class": 3, "gpu": 8, "full": 30}
 
 
-def test_choose_takes_a_gpu_value():
-    assert env.PROFILES["gpu"].choose(1, 3, 60, gpu=8) == 8
-    assert env.PROFILES["gpu"].choose(1, 3, 60, 8) == 8
-    assert env.PROFILES["full"].choose(1, 3, 60, gpu=8) == 60
-    assert env.PROFILES["class"].choose(1, 3, 60, gpu=8) == 3
+def test_choose_accepts_none_as_a_value():
+    assert env.PROFILES["gpu"].choose(smoke=1000, class_=2500, gpu=None, full=50_000) is None
 
 
-def test_choose_without_a_gpu_value_falls_back_to_full():
-    assert env.PROFILES["gpu"].choose(1, 3, 30) == 30
-    assert env.PROFILES["gpu"].choose(1000, 2500, None) is None      # whole data set
+@pytest.mark.parametrize("left_out", ["smoke", "class_", "gpu", "full"])
+@pytest.mark.parametrize("profile", ["smoke", "gpu"])
+def test_choose_without_one_of_the_four_values_is_an_error_naming_it(profile, left_out):
+    values = {name: 1 for name in ("smoke", "class_", "gpu", "full") if name != left_out}
+    with pytest.raises(TypeError, match=f"P.choose needs {left_out}="):
+        env.PROFILES[profile].choose(**values)
 
 
-def test_choose_accepts_none_as_the_gpu_value():
-    assert env.PROFILES["gpu"].choose(1000, 2500, 50_000, gpu=None) is None
+def test_choose_refuses_positional_values():
+    with pytest.raises(TypeError, match="keyword arguments only"):
+        env.PROFILES["gpu"].choose(1, 3, 30)
 
 
 def test_setup_line_names_the_gpu_profile(capsys):
