@@ -747,37 +747,10 @@ def not_shipped_message(name: str) -> str:
             f"python -m lecturekit reproduce {name} --device cuda")
 
 
-def provenance(result: dict) -> str:
-    """One line for a figure's label: what was trained, where, how long, and the command."""
-    data_line = result["data"]
-    epochs = max(run["final"]["epochs"] for run in result["runs"].values())
-    substitute = " (SUBSTITUTE data, not CIFAR-10)" if data_line["substitute"] else ""
-    widths = sorted({run["model"]["width"] for run in result["runs"].values()})
-    width = "" if widths == [16] else f", width {'/'.join(map(str, widths))} (the paper: 16)"
-    return (f"{data_line['train_images']:,} CIFAR-10 images{substitute} at "
-            f"{data_line['image_size']}x{data_line['image_size']}{width}, {epochs} epochs on "
-            f"{result['device_name']}, {result['wall_seconds'] / 60:.1f} min, "
-            f"{result['started_utc'][:10]} (`{result['command']}`)")
-
-
-def fastest_rates(result: dict) -> dict[str, float]:
-    """For the ``activations`` result: each activation's fastest learning rate, the one with the
-    fewest median steps to the target; where no rate reached it, the one with the lowest median
-    training error at the end."""
-    chosen = {}
-    for name in ACTIVATION_LRS:
-        runs = [r for r in result["runs"].values() if r["activation"] == name]
-        if result["final"][name]["median_steps"] is not None:
-            chosen[name] = result["final"][name]["best_lr"]
-            continue
-
-        ends: dict[float, list[float]] = {}
-        for r in runs:
-            last = r["train_error"][-1]
-            ends.setdefault(r["lr"], []).append(1.0 if last is None else last)
-        chosen[name] = min(ends, key=lambda lr: sorted(ends[lr])[len(ends[lr]) // 2])
-    return chosen
-
-
-# The figures of the results live in lecturekit.pictures.results; the old names stay for notebooks.
-from .pictures.results import plot_activations, plot_degradation, plot_deletion  # noqa: E402, F401
+from .pictures.results import (  # noqa: E402, F401
+    fastest_rates,
+    plot_activations,
+    plot_degradation,
+    plot_deletion,
+    provenance,
+)

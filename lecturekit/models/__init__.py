@@ -111,7 +111,7 @@ def list_models(family: str | None = None) -> list[str]:
 
 def list_pretrained() -> list[str]:
     """Names that ``create(name, pretrained=True)`` loads trained CIFAR-10 weights for."""
-    from .. import pretrained as shipped
+    from . import pretrained as shipped
 
     return shipped.list_pretrained()
 
@@ -128,8 +128,8 @@ def create(name: str, pretrained: bool = False, **kwargs: Any) -> nn.Module:
     ``name`` may carry a tag, ``"resnet56_cifar.degradation"``); the network comes in eval
     mode and :func:`lecturekit.pretrained.record` tells how it was trained."""
     check.flag(pretrained, "pretrained")
-    if pretrained or "." in name:
-        from .. import pretrained as shipped
+    if pretrained or (isinstance(name, str) and "." in name):
+        from . import pretrained as shipped
 
         if not pretrained:
             raise ValueError(f"name {name!r} carries a tag, which names trained weights; pass "
