@@ -139,12 +139,15 @@ def test_the_shipped_deletion_figures_are_what_the_shipped_networks_give():
 def test_make_trains_writes_and_resumes(tmp_path, monkeypatch):
     monkeypatch.setenv(pretrained.WEIGHTS_VARIABLE, str(tmp_path / "weights"))
     torch.set_num_threads(1)
-    first = pretrained.make("plain20_cifar", epochs=1, limit=128,
+    first = pretrained.make("plain20_cifar", epochs=1, limit=128, test_limit=200,
                             checkpoint_dir=tmp_path / "ckpt")
     assert pretrained.inconsistencies(first) == []
     assert pretrained.list_pretrained() == ["plain20_cifar"]
-    again = pretrained.make("plain20_cifar", epochs=1, limit=128, checkpoint_dir=tmp_path / "ckpt")
-    assert again["history"] == first["history"]     # resumed from the finished checkpoint
+    again = pretrained.make("plain20_cifar", epochs=1, limit=128, test_limit=200, checkpoint_dir=tmp_path / "ckpt")
+    assert again == first                           # already made: the record is not rewritten
+    pretrained._files("plain20_cifar")[1].unlink()
+    resumed = pretrained.make("plain20_cifar", epochs=1, limit=128, test_limit=200, checkpoint_dir=tmp_path / "ckpt")
+    assert resumed["history"] == first["history"]   # remade from the finished checkpoint
     assert "--epochs 1 --limit 128" in first["command"]
 
 

@@ -208,6 +208,16 @@ def make(name: str, device: torch.device | str = "cpu", seed: int = 0,
     train_set, test_full = data.downsample(train_set, size), data.downsample(test_full, size)
     train_eval = train_set.subset(min(TRAIN_EVAL_IMAGES, len(train_set)), seed=0)
 
+    weights, record_file = _files(name, output)
+    if weights.exists() and record_file.exists():
+        made = json.loads(record_file.read_text())
+        if (made["recipe"] == json.loads(json.dumps(recipe)) and made["seed"] == seed
+                and made["data"]["train_images"] == len(train_set)
+                and made["data"]["test_images"] == len(test_full)):
+            print(f"{name}: already made by this recipe ({record_file}); delete it to remake it",
+                  flush=True)
+            return made
+
     folder = (checkpoint_dir or env.cache_dir() / "pretrained")
     tag = f"{name}-{device.type}-seed{seed}-e{recipe['epochs']}-n{len(train_set)}"
     checkpoint = folder / f"{tag}.ckpt"
@@ -284,7 +294,6 @@ def make(name: str, device: torch.device | str = "cpu", seed: int = 0,
         "command": shlex.join(command),
         "revision": code,
     }
-    weights, record_file = _files(name, output)
     weights.parent.mkdir(parents=True, exist_ok=True)
     torch.save(half(model) if halves else model.state_dict(), weights)
     record_file.write_text(json.dumps(result, indent=1) + "\n")
