@@ -143,10 +143,12 @@ def test_make_trains_writes_and_resumes(tmp_path, monkeypatch):
                             checkpoint_dir=tmp_path / "ckpt")
     assert pretrained.inconsistencies(first) == []
     assert pretrained.list_pretrained() == ["plain20_cifar"]
-    again = pretrained.make("plain20_cifar", epochs=1, limit=128, test_limit=200, checkpoint_dir=tmp_path / "ckpt")
+    again = pretrained.make("plain20_cifar", epochs=1, limit=128, test_limit=200,
+                            checkpoint_dir=tmp_path / "ckpt")
     assert again == first                           # already made: the record is not rewritten
     pretrained._files("plain20_cifar")[1].unlink()
-    resumed = pretrained.make("plain20_cifar", epochs=1, limit=128, test_limit=200, checkpoint_dir=tmp_path / "ckpt")
+    resumed = pretrained.make("plain20_cifar", epochs=1, limit=128, test_limit=200,
+                            checkpoint_dir=tmp_path / "ckpt")
     assert resumed["history"] == first["history"]   # remade from the finished checkpoint
     assert "--epochs 1 --limit 128" in first["command"]
 
