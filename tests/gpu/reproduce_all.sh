@@ -1,17 +1,12 @@
 #!/usr/bin/env bash
-# The one command that makes every shipped paper-scale result on a CUDA GPU, within a time
-# budget (default 520 s of wall time, about 9 minutes, for one H100), and writes them to
-# results/: resnet20.json (+ weights/resnet20.pt), deletion.json (+ weights/deletion-*.pt),
-# activations.json and degradation.json, each with the device, torch version, seed, wall time
-# and command.
+# On a CUDA GPU: every shipped network by its plan's GPU recipe (lk.pretrained.PLANS: the paper's
+# 32x32 and schedule for the degradation four), written into lecturekit/weights/, then the results
+# built on them (deletion, degradation) and the activations grid into lecturekit/results/. Each
+# file records the device, torch version, seed, wall time, command and code revision. Test it on
+# the CPU first at tiny settings (EXTRA="--epochs 1 --limit 256 --test-limit 200" DEVICE=cpu).
 #
-#   bash tests/gpu/reproduce_all.sh            # or BUDGET=1800 for a slower GPU (T4)
+#   bash tests/gpu/reproduce_all.sh
 #
-# ResNet-20 gets a quarter of the budget for its 40-epoch GPU recipe, the deletion networks
-# about a third of the rest, the activations grid (AlexNet Figure 1) 30% of what then remains,
-# the degradation set (four networks, the paper's schedule shape) what is left; each picks as
-# many epochs as a short timed trial says will fit (activations: up to 30 epochs, stopping once
-# every run reached 25%).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUDGET="${BUDGET:-520}"
@@ -25,8 +20,14 @@ if [ -z "${LECTUREKIT_DATA:-}" ]; then
     fi
   done
 fi
-"$PYTHON" -c 'import sys, torch; torch.cuda.is_available() or sys.exit("reproduce_all: no CUDA device: this script needs an NVIDIA GPU that torch can see")'
+[ "${DEVICE:-cuda}" != cuda ] || "$PYTHON" -c 'import sys, torch; torch.cuda.is_available() or sys.exit("reproduce_all: no CUDA device: this script needs an NVIDIA GPU that torch can see")'
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 export LECTUREKIT_NO_PROGRESS=1
-exec "$PYTHON" -m lecturekit reproduce all --device cuda --budget "$BUDGET" --require-real-data \
-  --output results
+DEVICE="${DEVICE:-cuda}"
+for name in resnet20_cifar plain20_cifar plain20_cifar.degradation plain56_cifar.degradation \
+            resnet20_cifar.degradation resnet56_cifar.degradation nin_cifar densenet_bc100_cifar; do
+  "$PYTHON" -m lecturekit reproduce "$name" --device "$DEVICE" ${EXTRA:-}
+done
+"$PYTHON" -m lecturekit reproduce degradation --device "$DEVICE" ${EXTRA:-}
+"$PYTHON" -m lecturekit reproduce deletion --device "$DEVICE"
+"$PYTHON" -m lecturekit reproduce activations --device "$DEVICE" --image-size 16 --budget 150 --require-real-data
