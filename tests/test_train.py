@@ -4,6 +4,7 @@ import sys
 import pytest
 import torch
 from torch import nn
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from lecturekit import data, train
 
@@ -135,3 +136,118 @@ def test_warmup_needs_the_multistep_schedule():
     with pytest.raises(ValueError, match="warmup_steps works with schedule='multistep' only"):
         train.fit(nn.Linear(2, 2), [(torch.zeros(1, 2), torch.zeros(1, dtype=torch.long))],
                   schedule="onecycle", warmup_steps=10, live_plot=False, progress=False)
+
+
+# --------------------------------------------------------------------------- each option takes effect
+def float_batches(n=64, batch=16, channels=1, size=4, seed=0):
+    """Fixed float batches, given to fit as they are (no Loader, no normalization)."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, channels, size, size, generator=g)
+    y = torch.arange(n) % 2
+    return [(x[k:k + batch], y[k:k + batch]) for k in range(0, n, batch)]
+
+
+def linear_model():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Flatten(), nn.Linear(16, 2))
+
+
+QUIET = dict(device="cpu", progress=False, live_plot=False)
+
+
+def test_label_smoothing_changes_the_loss_by_the_smoothed_targets():
+    batches = float_batches()
+    model = linear_model()
+    with torch.no_grad():
+        x, y = torch.cat([b[0] for b in batches]), torch.cat([b[1] for b in batches])
+        expected = {s: nn.functional.cross_entropy(model(x), y, label_smoothing=s).item() for s in (0.0, 0.4)}
+    losses = {}
+    for smoothing in (0.0, 0.4):
+        history = train.fit(linear_model(), batches, epochs=1, optimizer="sgd", lr=1e-9, momentum=0.0,
+                            schedule=None, label_smoothing=smoothing, **QUIET)
+        losses[smoothing] = history.train_loss[0]
+    assert losses == pytest.approx(expected, abs=1e-5)      # the weights barely move at lr 1e-9
+    assert abs(losses[0.4] - losses[0.0]) > 1e-3      # 0.004 here: far beyond the 1e-5 tolerance
+
+
+def test_weight_decay_shrinks_the_weights_by_one_minus_lr_times_decay_per_step():
+    zeros = [(torch.zeros(8, 1, 4, 4), torch.arange(8) % 2)] * 5   # zero inputs: no weight gradient
+    model = linear_model()
+    before = model[1].weight.detach().clone()
+    train.fit(model, zeros, epochs=2, optimizer="sgd", lr=0.1, momentum=0.0, weight_decay=0.5,
+              schedule=None, **QUIET)
+    assert torch.allclose(model[1].weight.detach(), before * (1 - 0.1 * 0.5) ** 10, atol=1e-6)
+    untouched = linear_model()
+    train.fit(untouched, zeros, epochs=2, optimizer="sgd", lr=0.1, momentum=0.0, schedule=None, **QUIET)
+    assert torch.equal(untouched[1].weight.detach(), before)
+
+
+def gradient_norms(**options):
+    """The total gradient norm at every optimizer step of a fit with ``options``."""
+    norms = []
+
+    def record(optimizer, args, kwargs):
+        grads = [p.grad for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
+        norms.append(torch.linalg.vector_norm(torch.stack([g.norm() for g in grads])).item())
+
+    handle = register_optimizer_step_pre_hook(record)
+    try:
+        big = [(x * 100, y) for x, y in float_batches()]
+        train.fit(linear_model(), big, epochs=2, optimizer="sgd", lr=1e-3, schedule=None, **QUIET, **options)
+    finally:
+        handle.remove()
+    return norms
+
+
+def test_clipping_bounds_the_gradient_norm():
+    assert max(gradient_norms()) > 1.0
+    clipped = gradient_norms(clip_grad=0.5)
+    assert len(clipped) == 8 and max(clipped) <= 0.5 + 1e-5
+
+
+def seen_batches(model, **options):
+    """The input batches ``model`` sees during a fit with ``options``."""
+    seen = []
+    handle = model.register_forward_pre_hook(lambda module, inputs: seen.append(inputs[0].detach().clone()))
+    try:
+        train.fit(model, options.pop("data"), epochs=1, batch_size=32, lr=1e-3, **QUIET, **options)
+    finally:
+        handle.remove()
+    return seen
+
+
+def varied_images(n=64, channels=1, size=8):
+    g = torch.Generator().manual_seed(3)
+    images = torch.randint(0, 255, (n, channels, size, size), generator=g, dtype=torch.uint8)
+    return data.ImageDataset(images, torch.arange(n) % 2, ["a", "b"], "noise", True, "a test",
+                             (0.5,) * channels, (0.25,) * channels)
+
+
+def test_augmentation_changes_the_batches():
+    def run(augment):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(64, 2))
+        return seen_batches(model, data=varied_images(), augment=augment, seed=4)
+
+    plain, again, augmented = run(False), run(False), run(True)
+    assert all(torch.equal(a, b) for a, b in zip(plain, again))          # the same batches, repeatably
+    assert len(plain) == len(augmented) == 2
+    assert not any(torch.equal(a, b) for a, b in zip(plain, augmented))
+    # plain batches are the data set's images (normalized), whole; augmented ones are not all so
+    images = varied_images().images.float().div(255).sub(0.5).div(0.25)
+    assert all(any(torch.allclose(x, image, atol=1e-5) for image in images) for x in plain[0])
+    assert not all(any(torch.allclose(x, image, atol=1e-5) for image in images) for x in augmented[0])
+
+
+def test_channels_last_changes_the_memory_layout_of_inputs_and_weights():
+    def run(channels_last):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))
+        seen = seen_batches(model, data=varied_images(channels=3), channels_last=channels_last)
+        return model[0].weight, seen[0]
+
+    weight, x = run(True)
+    assert x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
+    assert weight.is_contiguous(memory_format=torch.channels_last) and not weight.is_contiguous()
+    weight, x = run(False)
+    assert x.is_contiguous() and weight.is_contiguous()
