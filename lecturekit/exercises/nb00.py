@@ -43,7 +43,8 @@ def run_profiles(answer) -> str:
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
         raise Failure("give a triple: (smoke epochs, full epochs, smoke train subset).")
     smoke, full = env.PROFILES["smoke"], env.PROFILES["full"]
-    if answer[0] != smoke.choose(smoke=1, class_=3, gpu=8, full=30) or answer[1] != full.choose(smoke=1, class_=3, gpu=8, full=30):
+    values = dict(smoke=1, class_=3, gpu=8, full=30)
+    if answer[0] != smoke.choose(**values) or answer[1] != full.choose(**values):
         raise Failure("P.choose(smoke, class, full) returns its first argument in the smoke "
                       "profile and its third in the full profile.")
     if answer[2] != smoke.train_limit:
