@@ -244,14 +244,57 @@ def _source_exercises(source: Path) -> list[dict]:
     return exercises
 
 
-# -- checkers, read by the grader before any student code runs
+# -- the grading specification: what grading needs, without the solutions
+SPEC_NAME = "grading-spec.json"
+
+
+def _forbidden_of(exercise: str) -> list[dict]:
+    from . import exercises as package
+
+    try:
+        return [rule.as_dict() for rule in package.forbidden(exercise)]
+    except KeyError:
+        return []
+
+
+def grading_spec(notebooks: list[Path], hidden: str = "hidden/") -> dict:
+    """What ``homework grade --spec`` needs, read from the solution notebooks: per notebook its
+    exercises (id, points, whether graded by hand, the answer expression, the forbidden calls)
+    and how often its code uses each suspicious pattern; and where the hidden cases are kept
+    (a folder on the grading machine, never shipped to students)."""
+    spec = {"format": 1, "hidden": hidden, "notebooks": {}}
+    for path in notebooks:
+        exercises = _source_exercises(path)
+        for exercise in exercises:
+            if not exercise["manual"]:
+                exercise["forbidden"] = _forbidden_of(exercise["exercise"])
+        cells = json.loads(_read_text(path))["cells"]
+        spec["notebooks"][path.name] = {"exercises": exercises,
+                                        "suspicious": _suspicious_counts(cells)}
+    return spec
+
+
+def read_spec(path: Path) -> dict:
+    """A grading specification written by ``homework build`` (a ValueError names a bad file)."""
+    try:
+        spec = json.loads(_read_text(path))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"--spec must be a grading specification ({SPEC_NAME}) written by "
+                         f"homework build; {path} is not readable as one: {error}") from None
+    if not isinstance(spec, dict) or spec.get("format") != 1 or "notebooks" not in spec:
+        raise ValueError(f"--spec must be a grading specification ({SPEC_NAME}) written by "
+                         f"homework build; {path} is not one")
+    return spec
+
+
+# -- files read by the grader before any student code runs
 _SNAPSHOT: dict[str, str] = {}     # files read by preload() for the current grading run
 
 
 def _read_text(path: Path) -> str:
     """A file's text; during a ``grade`` command, as it was when the command started: a
-    student's kernel that rewrites a checker, a solution notebook or another submission on
-    disk changes nothing in that run (see :func:`preload`)."""
+    student's kernel that rewrites a solution notebook, the specification or another
+    submission on disk changes nothing in that run (see :func:`preload`)."""
     key = str(Path(path).resolve())
     return _SNAPSHOT[key] if key in _SNAPSHOT else Path(key).read_text()
 
@@ -260,73 +303,73 @@ def _exists(path: Path) -> bool:
     return str(Path(path).resolve()) in _SNAPSHOT or Path(path).exists()
 
 
-def preload(submissions: list[Path], source: Path, hidden: Path | None = None) -> None:
-    """Read every file grading will need before any student code runs (until
-    ``_SNAPSHOT.clear()``)."""
+CHECKER_IMPORTS = ("lecturekit.env", "lecturekit.analysis", "lecturekit.train",
+                   "lecturekit.models", "lecturekit.models.lenet", "lecturekit.models.googlenet",
+                   "lecturekit.references", "lecturekit.layers")
+
+
+def preload(submissions: list[Path], source: Path | None, hidden: Path | None = None,
+            spec: Path | None = None) -> None:
+    """Before any student code runs: import every checker (and the modules they use) into the
+    grader's process, and read every file grading will need (until ``_SNAPSHOT.clear()``)."""
+    import importlib
+
     from . import exercises as package
 
-    folders = [Path(package.__file__).parent] + ([hidden] if hidden and hidden.is_dir() else [])
-    paths = [p for folder in folders for p in sorted(folder.glob("*.py"))]
-    paths += submissions + ([source] if source.is_file() else
-                            [source / s.name for s in submissions])
+    package.exercise_ids()
+    for name in CHECKER_IMPORTS:
+        importlib.import_module(name)
+    paths = [p for p in sorted(hidden.glob("*.py"))] if hidden and hidden.is_dir() else []
+    paths += list(submissions) + ([spec] if spec else [])
+    if source is not None:
+        paths += [source] if source.is_file() else [source / s.name for s in submissions]
     for path in paths:
         try:
             _SNAPSHOT[str(Path(path).resolve())] = Path(path).read_text()
         except (OSError, UnicodeDecodeError):
             pass                      # reported by grade(), for that submission alone
+
+
 @dataclass
 class Checkers:
-    """The checker sources for one notebook, read from the installed package (and the hidden
-    folder) by the grader process, and the hidden cases they define."""
-    init: tuple[str, str]                               # (path, source) of exercises/__init__.py
-    public: list[tuple[str, str, str]]                  # (module stem, path, source)
-    hidden: list[tuple[str, str, str]]
-    hidden_cases: dict[str, list[tuple[str, str, float]]]   # exercise -> (case, title, points)
+    """The checkers of one notebook, in the grader's own process: the package's (imported
+    before any student code ran) and the instructor's hidden cases (compiled from their files)."""
+    hidden_package: object = None
+    hidden_cases: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
 
 
 def load_checkers(exercises: list[dict], hidden: Path | None = None) -> Checkers:
-    """Read the checker modules of the notebooks these exercises belong to; with ``hidden``,
-    also ``hidden/nbNN.py`` and the cases it registers (an error names a bad hidden file)."""
+    """The hidden cases of the notebooks these exercises belong to, ``hidden/nbNN.py``, compiled
+    in the grader's process (an error names a bad hidden file)."""
     from . import exercises as package
 
-    folder = Path(package.__file__).parent
+    if hidden is None:
+        return Checkers()
+    if not hidden.is_dir():
+        raise ValueError(f"--hidden must be a folder of nbNN.py files; {hidden} is not a folder")
     stems = sorted({f"nb{e['exercise'].split('.')[0]}" for e in exercises})
-    read = [(stem, folder / f"{stem}.py") for stem in stems]
-    public = [(stem, str(path), _read_text(path)) for stem, path in read if _exists(path)]
-    secret = []
-    if hidden is not None:
-        if not hidden.is_dir():
-            raise ValueError(f"--hidden must be a folder of nbNN.py files; {hidden} is not a folder")
-        secret = [(stem, str(hidden / f"{stem}.py"), _read_text(hidden / f"{stem}.py"))
-                  for stem in stems if _exists(hidden / f"{stem}.py")]
-    init = folder / "__init__.py"
-    checkers = Checkers((str(init), _read_text(init)), public, secret, {})
-    if secret:                             # run the instructor's files here to list their cases
-        made: list[str] = []
-        try:
-            _, cases, made = _fresh_checkers(
-                {"package": f"_lecturekit_hidden_{secrets.token_hex(4)}", "init": checkers.init,
-                 "public": [], "hidden": secret}, made)
-        finally:
-            for name in made:
-                sys.modules.pop(name, None)
-        known = {e["exercise"] for e in exercises if not e["manual"]}
-        for case, entry in sorted(cases._REGISTRY.items()):
-            if entry.exercise not in known:
-                raise ValueError(f"hidden case {case!r} names no auto-graded exercise of this "
-                                 f"notebook; choose one of {', '.join(sorted(known))}")
-            points = 1 if entry.points is None else entry.points
-            checkers.hidden_cases.setdefault(entry.exercise, []).append((case, entry.title, points))
+    secret = [(stem, str(hidden / f"{stem}.py"), _read_text(hidden / f"{stem}.py"))
+              for stem in stems if _exists(hidden / f"{stem}.py")]
+    if not secret:
+        return Checkers()
+    init = Path(package.__file__)
+    made: list[str] = []
+    cases = _fresh_checkers({"package": f"_lecturekit_hidden_{secrets.token_hex(4)}",
+                             "init": (str(init), init.read_text()), "hidden": secret}, made)
+    checkers = Checkers(cases)
+    known = {e["exercise"] for e in exercises if not e["manual"]}
+    for case, entry in sorted(cases._REGISTRY.items()):
+        if entry.exercise not in known:
+            raise ValueError(f"hidden case {case!r} names no auto-graded exercise of this "
+                             f"notebook; choose one of {', '.join(sorted(known))}")
+        points = 1 if entry.points is None else entry.points
+        checkers.hidden_cases.setdefault(entry.exercise, []).append((case, entry.title, points))
     return checkers
 
 
-# -- the code the grader sends into the student's kernel. These functions are sent as source
-#    text and run there, so they import what they need and use nothing else from this module.
 def _fresh_checkers(args, made):
-    """Compile fresh copies of the checker package (and the hidden cases) from source text,
-    under a new random package name: nothing the student's code did to ``lk.exercises``,
-    its registry or its modules reaches them. Returns (public, hidden, module names made)."""
-    import sys
+    """A fresh copy of the checker package with the instructor's hidden files registered in
+    it, under a new random package name (hidden files import ``from lecturekit.exercises``)."""
     import types
 
     def load(name, path, source, package=None):
@@ -341,59 +384,19 @@ def _fresh_checkers(args, made):
         return module
 
     base = args["package"]
-    public = load(base, *args["init"])
-    for stem, path, source in args["public"]:
-        load(f"{base}.{stem}", path, source, base)
-    hidden = load(f"{base}_hidden", *args["init"])
+    hidden = load(base, *args["init"])
     real = sys.modules.get("lecturekit.exercises")
-    sys.modules["lecturekit.exercises"] = hidden   # hidden files import `from lecturekit.exercises`
+    sys.modules["lecturekit.exercises"] = hidden
     try:
         for stem, path, source in args["hidden"]:
-            load(f"{base}_hidden.{stem}", path, source, f"{base}_hidden")
+            load(f"{base}.{stem}", path, source, base)
     finally:
-        if real is None:
-            sys.modules.pop("lecturekit.exercises", None)
-        else:
-            sys.modules["lecturekit.exercises"] = real
-    return public, hidden, made
+        sys.modules["lecturekit.exercises"] = real
+    return hidden
 
 
-def _grade_in_kernel(args, user_ns):
-    """Evaluate the answer expression in the student's namespace, give the same answer to the
-    public checker and to each hidden case, and return the outcomes with the run's nonce."""
-    import sys
-
-    made, results = [], []
-    try:
-        public, hidden, _ = _fresh_checkers(args, made)
-        exercise = args["exercise"]
-        cases = [(exercise, "public", public)]
-        cases += [(case, "hidden", hidden) for case in sorted(hidden._REGISTRY)
-                  if case.split(":")[0] == exercise]
-        try:
-            answer = eval(args["expression"], user_ns)
-        except BaseException as error:  # the answer is not defined: the cell was not solved
-            text = f"{args['expression']} is not defined ({type(error).__name__}: {error})"
-            results = [(case, kind, "not answered", text[:300]) for case, kind, _ in cases]
-        else:
-            for case, kind, package in cases:
-                try:
-                    result = package.evaluate(case, answer)
-                    outcome = "pass" if result.passed is True else "fail"
-                    if result.message.endswith("not answered yet."):
-                        outcome = "not answered"
-                    message = result.message
-                except KeyboardInterrupt:
-                    outcome, message = "fail", "the checker ran out of time on your code."
-                except BaseException as error:
-                    outcome, message = "fail", f"checking raised {type(error).__name__}: {error}"
-                results.append((case, kind, outcome, str(message)[:500]))
-    finally:
-        for name in made:
-            sys.modules.pop(name, None)
-    return repr((args["nonce"], results)).encode().hex()
-
-
+# -- the code the grader sends into the student's kernel (as source text: it imports what it
+#    needs). Verdicts are not computed there: see lecturekit.grading.
 def _clear_hooks(stash_name):
     """Before grading: take away what could watch or change the grader's request (IPython
     event callbacks, trace and profile functions, a custom text formatter for strings); the
@@ -436,10 +439,12 @@ def _call(function, *args) -> str:
     """A user expression that defines ``function`` in a private namespace and calls it. (A
     user expression is evaluated, not run as a cell: it is not in the history, not shown to
     IPython's input transformers or cell callbacks, and its value comes back in the reply.)"""
-    sources = "".join(inspect.getsource(f) for f in (_fresh_checkers, _grade_in_kernel,
-                                                     _clear_hooks, _restore_hooks))
-    arguments = ", ".join([*map(repr, args)] + (["globals()"] if function is _grade_in_kernel
-                                                 else []))
+    from . import grading
+
+    sources = "".join(inspect.getsource(f) for f in (_clear_hooks, _restore_hooks))
+    sources += grading.kernel_source()
+    arguments = ", ".join([*map(repr, args)] + (["globals()"] if function.__name__ ==
+                                                 "_kernel_answer" else []))
     return (f"(lambda namespace: [exec({sources!r}, namespace), "
             f"namespace[{function.__name__!r}]({arguments})][1])({{}})")
 
@@ -470,19 +475,27 @@ SUSPICIOUS = {
     "starts threads or processes": r"\bthreading\b|\bmultiprocessing\b|\bsubprocess\b",
     "exits the kernel": r"os\s*\.\s*_exit|\bsys\s*\.\s*exit\b",
     "prints checker-like result lines": r"(PASS|FAIL) exercise",
+    "replaces library functions or operators": r"(?:torch|math|numpy|np|F)\s*\.\s*\w+\s*=[^=]|"
+                                               r"__torch_function__|def\s+__(?:eq|float|bool)__",
 }
 
 
-def _flags(submission, source: dict) -> list[str]:
+def _cells_code(cells) -> str:
+    return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                     for c in cells if c.get("cell_type") == "code")
+
+
+def _suspicious_counts(cells) -> dict[str, int]:
+    code = _cells_code(cells)
+    return {what: len(re.findall(pattern, code)) for what, pattern in SUSPICIOUS.items()}
+
+
+def _flags(submission, solution_counts: dict[str, int]) -> list[str]:
     """Names of suspicious patterns that the submission's code uses more often than the solution
     notebook's code does. They do not change the score; they say where to look."""
-    def code(cells) -> str:
-        return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                         for c in cells if c.get("cell_type") == "code")
-
-    mine, theirs = code(submission.cells), code(source["cells"])
-    return [f"review by hand: the code {what}" for what, pattern in SUSPICIOUS.items()
-            if len(re.findall(pattern, mine)) > len(re.findall(pattern, theirs))]
+    mine = _suspicious_counts(submission.cells)
+    return [f"review by hand: the code {what}" for what, count in mine.items()
+            if count > solution_counts.get(what, 0)]
 
 
 def _exercise_cells(cells, exercises: list[dict], problems: list[str]) -> dict[int, str]:
@@ -502,17 +515,21 @@ def _exercise_cells(cells, exercises: list[dict], problems: list[str]) -> dict[i
 
 
 class _Grading:
-    """One submission in one kernel (restarted when it dies), exercises graded cell by cell."""
+    """One submission in one kernel (restarted when it dies), exercises graded cell by cell:
+    the kernel hands over each answer as plain data, the checkers run here."""
 
     def __init__(self, notebook, exercises, checkers, workdir, timeout, result, max_restarts):
         self.cells = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
         self.expressions = {e["exercise"]: e.get("expression") for e in exercises}
+        self.forbidden = {e["exercise"]: e.get("forbidden") for e in exercises}
         self.where = _exercise_cells(notebook.cells, exercises, result.problems)
+        self.sources = {exercise: notebook.cells[i].source for i, exercise in self.where.items()}
         self.checkers, self.timeout, self.result = checkers, timeout, result
         self.max_restarts, self.restarts = max_restarts, 0
-        self.nonce = secrets.token_hex(16)
-        self.package = f"_lecturekit_grader_{secrets.token_hex(8)}"
         self.stash = f"_lecturekit_hooks_{secrets.token_hex(8)}"
+        self.answers = f"_lecturekit_answer_{secrets.token_hex(8)}"
+        self.watch: list[list[str]] = []     # [module, name] of the calls to trace
+        self.trace: list[list] = []          # the watched calls the student's functions made
         self.outcomes: dict[str, tuple[str, str]] = {}     # case -> (status, note)
         self.skip: set[int] = set()                        # cells that killed the kernel
         from .kernels import Kernel
@@ -579,16 +596,61 @@ class _Grading:
         counts = _value(reply, "c")
         return ast.literal_eval(counts) if counts else {}
 
+    def call_in_kernel(self, request: dict) -> tuple[str, str | None]:
+        """Run the student's function in the kernel (see :class:`grading.RemoteFunction`)."""
+        from .grading import _kernel_call
+
+        reply = self.kernel.run("", self.timeout, silent=True,
+                                user_expressions={"r": _call(_kernel_call, request)})
+        if reply.status in ("timeout", "dead") or not self.kernel.is_alive():
+            return ("timeout" if reply.status == "timeout" else "dead"), None
+        return "ok", _value(reply, "r")
+
+    def _answer(self, expression: str):
+        """The answer, as plain data decoded here: (status, answer or note)."""
+        from . import grading
+
+        reply = self.kernel.run("", self.timeout, silent=True, user_expressions={
+            "a": _call(grading._kernel_answer, {"expression": expression,
+                                                "stash": self.answers})})
+        text = _value(reply, "a")
+        try:
+            report = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            report = None
+        if not isinstance(report, dict):
+            why = {"timeout": "evaluating the answer ran longer than the timeout",
+                   "dead": "the kernel died while the answer was evaluated"}.get(
+                reply.status, "the answer did not come back from the kernel")
+            return "fail", why
+        if report.get("status") == "undefined":
+            return "not answered", f"{expression} is not defined ({report.get('note', '')})"[:300]
+        if report.get("status") != "ok":
+            return "fail", f"your answer cannot be graded: {report.get('note', '')}"[:300]
+        try:
+            return "ok", grading.decode(report.get("answer"), functions=lambda handle, name:
+                                        grading.RemoteFunction(self, handle, name))
+        except grading.NotPlainData as error:
+            return "fail", f"your answer cannot be graded: {error}"[:300]
+
     def _grade(self, exercise: str) -> None:
         import ast
 
-        cases = [exercise] + [case for case, _, _ in self.checkers.hidden_cases.get(exercise, [])]
+        from . import exercises as package
+        from .grading import Forbidden, forbidden_in_source, forbidden_in_trace
+
+        cases = [(exercise, package)] + [(case, self.checkers.hidden_package) for case, _, _ in
+                                         self.checkers.hidden_cases.get(exercise, [])]
         expression = self.expressions.get(exercise)
         if expression is None:
-            for case in cases:
+            for case, _ in cases:
                 self.outcomes[case] = ("fail", "the solution notebook has no check call for "
                                                "this exercise (instructor: add one)")
             return
+        rules = self.forbidden.get(exercise)
+        rules = [Forbidden(**r) for r in rules] if rules is not None else \
+            [Forbidden(**r) for r in _forbidden_of(exercise)]
+        self.watch, self.trace = [[r.module, r.name] for r in rules], []
         cleared = self.kernel.run("", self.timeout, silent=True,
                                   user_expressions={"c": _call(_clear_hooks, self.stash)})
         counts = _value(cleared, "c")
@@ -598,49 +660,64 @@ class _Grading:
             self.result.flags.append(f"review by hand: the code registered IPython event "
                                      f"callbacks ({', '.join(added)}); they were off while "
                                      "grading")
-        args = {"nonce": self.nonce, "package": self.package, "exercise": exercise,
-                "expression": expression, "init": self.checkers.init,
-                "public": self.checkers.public, "hidden": self.checkers.hidden}
-        reply = self.kernel.run("", self.timeout, silent=True,
-                                user_expressions={"r": _call(_grade_in_kernel, args)})
-        outcomes = self._unseal(_value(reply, "r"))
-        if outcomes is None:
-            why = {"timeout": "checking ran longer than the timeout and was stopped",
-                   "dead": "the kernel died while the checker ran your answer"}.get(
-                reply.status, "the checker's report did not come back")
-            outcomes = {case: ("fail", why) for case in cases}
-        self.outcomes.update(outcomes)
+        status, answer = self._answer(expression)
+        for case, checkers in cases:
+            if status != "ok":
+                self.outcomes[case] = (status, answer)
+                continue
+            try:
+                result = checkers.evaluate(case, answer)
+                outcome = "pass" if result.passed is True else "fail"
+                if result.message.endswith("not answered yet."):
+                    outcome = "not answered"
+                self.outcomes[case] = (outcome, str(result.message)[:500])
+            except Exception as error:  # a fault of a checker: this case fails, grading goes on
+                self.outcomes[case] = ("fail", f"checking raised {type(error).__name__}: {error}"
+                                       [:300])
+        used = forbidden_in_source(self.sources.get(exercise, ""), rules)
+        used += [name for name in forbidden_in_trace(self.trace, rules) if name not in used]
+        if used:
+            note = (f"your solution uses {', '.join(used)}, which this exercise forbids; write it "
+                    "without")
+            for case, _ in cases:
+                if self.outcomes.get(case, ("",))[0] != "not answered":
+                    self.outcomes[case] = ("fail", note)
         if self.kernel.is_alive():
             self.kernel.run("", self.timeout, silent=True,
                             user_expressions={"r": _call(_restore_hooks, self.stash)})
 
-    def _unseal(self, text: str | None) -> dict | None:
-        """The outcomes in a report that carries this run's nonce; None for anything else."""
-        import ast
 
-        try:
-            nonce, results = ast.literal_eval(bytes.fromhex(text).decode())
-        except (TypeError, ValueError, SyntaxError):
-            return None
-        if not isinstance(nonce, str) or not secrets.compare_digest(nonce, self.nonce):
-            return None
-        return {case: (outcome, message) for case, _kind, outcome, message in results}
-
-
-def grade(submission: Path, source: Path, timeout: float = 120, hidden: Path | None = None,
-          max_restarts: int = 2) -> Grade:
+def grade(submission: Path, source: Path | None = None, timeout: float = 120,
+          hidden: Path | None = None, max_restarts: int = 2, spec: Path | dict | None = None,
+          workdir: Path | None = None) -> Grade:
     """Execute one submission and score it against the exercises of its solution notebook
-    (``source``: the notebook, or a folder holding one of the same name), checking each answer
-    right after its exercise cell ran, with checkers the student's code cannot reach."""
+    (``source``: the notebook, or a folder holding one of the same name) or of a grading
+    specification (``spec``, written by :func:`build`; then no solution notebook is needed),
+    checking each answer right after its exercise cell ran, in this process."""
     import nbformat
 
     start = time.monotonic()
     result = Grade(str(submission), submission.name)
-    source_path = source / submission.name if source.is_dir() else source
-    if not _exists(source_path):
-        result.problems.append(f"no notebook named {submission.name} in {source}")
-        return result
-    exercises = _source_exercises(source_path)
+    if spec is not None:
+        spec = read_spec(spec) if not isinstance(spec, dict) else spec
+        entry = spec["notebooks"].get(submission.name)
+        if entry is None:
+            result.problems.append(f"the grading specification has no notebook named "
+                                   f"{submission.name}")
+            return result
+        exercises, solution_counts = entry["exercises"], entry.get("suspicious", {})
+        workdir = workdir or submission.parent
+    else:
+        if source is None:
+            raise ValueError("grade needs source (the solution notebooks) or spec (a grading "
+                             "specification); neither was given")
+        source_path = source / submission.name if source.is_dir() else source
+        if not _exists(source_path):
+            result.problems.append(f"no notebook named {submission.name} in {source}")
+            return result
+        exercises = _source_exercises(source_path)
+        solution_counts = _suspicious_counts(json.loads(_read_text(source_path))["cells"])
+        workdir = workdir or source_path.parent
     checkers = load_checkers(exercises, hidden)
     grading = None
     try:
@@ -649,9 +726,8 @@ def grade(submission: Path, source: Path, timeout: float = 120, hidden: Path | N
         result.problems.append(f"not a valid notebook: {type(error).__name__}: {error}"[:200])
         unreadable = "submission unreadable"
     else:
-        result.flags = _flags(notebook, json.loads(_read_text(source_path)))
-        grading = _Grading(notebook, exercises, checkers, source_path.parent, timeout, result,
-                           max_restarts)
+        result.flags = _flags(notebook, solution_counts)
+        grading = _Grading(notebook, exercises, checkers, workdir, timeout, result, max_restarts)
         try:
             grading.run()
         except Exception as error:  # a fault of the grader itself: the other submissions go on
@@ -685,13 +761,17 @@ def grade(submission: Path, source: Path, timeout: float = 120, hidden: Path | N
     return result
 
 
-def grade_all(submissions: list[Path], source: Path, timeout: float = 120,
-              hidden: Path | None = None) -> list[Grade]:
-    """Grade each submission against ``source``, the checkers read once before any student
-    code runs."""
-    preload(submissions, source, hidden)
+def grade_all(submissions: list[Path], source: Path | None = None, timeout: float = 120,
+              hidden: Path | None = None, spec: Path | None = None) -> list[Grade]:
+    """Grade each submission against ``source`` (solution notebooks) or ``spec`` (a grading
+    specification), the checkers imported and the files read before any student code runs."""
+    preload(submissions, source, hidden, spec)
     try:
-        return [grade(path, source, timeout, hidden) for path in submissions]
+        plan = read_spec(spec) if spec is not None else None
+        if plan is not None and hidden is None and plan.get("hidden"):
+            folder = Path(spec).parent / plan["hidden"]
+            hidden = folder if folder.is_dir() else None
+        return [grade(path, source, timeout, hidden, spec=plan) for path in submissions]
     finally:
         _SNAPSHOT.clear()
 
@@ -699,7 +779,7 @@ def grade_all(submissions: list[Path], source: Path, timeout: float = 120,
 def _run(notebook, workdir: Path, timeout: float, problems: list[str]) -> None:
     """Execute every code cell in a fresh kernel, without grading (errors become problems)."""
     result = Grade("", "", problems=problems)
-    _Grading(notebook, [], Checkers(("", ""), [], [], {}), workdir, timeout, result, 0).run()
+    _Grading(notebook, [], Checkers(), workdir, timeout, result, 0).run()
 
 
 # -- reports

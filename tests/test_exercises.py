@@ -85,7 +85,7 @@ RIGHT = {
     "08.5": (False, 3_149_442),
     "03.5": (True, False),
     "04.1": 0.25 ** 10,
-    "04.2": lambda x: 1 - torch.tanh(x) ** 2,
+    "04.2": lambda x: 4 / (torch.exp(x) + torch.exp(-x)) ** 2,
     "04.3": 0.4995,
     "04.5": (2e-7, 1.3e-13),
     "05.1": 102_764_544,
@@ -111,7 +111,8 @@ RIGHT = {
     "12.1": 33_920,
     "12.2": lambda c_in, c_out, k, g: (c_in // g) * k * k * c_out,
     "12.3": 0.9001,
-    "12.5": lambda x, w, g: torch.nn.functional.conv2d(x, w, padding=w.shape[-1] // 2, groups=g),
+    "12.5": lambda x, w, g: torch.cat([torch.nn.functional.conv2d(xi, wi, padding=w.shape[-1] // 2)
+                                       for xi, wi in zip(x.chunk(g, 1), w.chunk(g, 0))], 1),
     "12.6": (True, 3.0, 7.9),
     "13.1": 295_424,
     "13.2": lambda x, c1, b1, c2, b2: torch.relu(b2(c2(torch.relu(b1(c1(x))))) + x),
@@ -210,6 +211,21 @@ WRONG = {
              lenet_history(0.1, [0.1135, 0.1135])),
     "06.5": (60_900, 16, 16, *lenets_with_equal_c3_kernels()),  # the full table keeps 16 maps?
 }
+#: Answers that compute the right values with a call the exercise forbids: wrong answers for the
+#: grader (its source check and its trace, tests/test_grading.py), as code of an exercise cell.
+FORBIDDEN = {
+    "01.2": ["conv_layer_params = lambda k, i, o: lk.analysis.conv_params(k, o, i, bias=True)"],
+    "02.2": ["conv1d = lambda x, w: F.conv1d(x.view(1, 1, -1), w.view(1, 1, -1))[0, 0]",
+             "conv1d = lambda x, w: F.conv2d(x.view(1, 1, 1, -1), w.view(1, 1, 1, -1))[0, 0, 0]",
+             "conv1d = lambda x, w: lk.layers.conv2d(x.view(1, 1, 1, -1), w.view(1, 1, 1, -1))[0, 0, 0]"],
+    "04.2": ["tanh_derivative = lambda x: 1 - torch.tanh(x) ** 2",
+             "tanh_derivative = lambda x: 1 - x.tanh() ** 2",
+             "tanh_derivative = lk.layers.ACTIVATIONS['tanh'].derivative"],
+    "05.2": ["softmax = lambda z: torch.softmax(z, dim=1)", "softmax = lambda z: z.softmax(1)"],
+    "11.1": ["normalize = lambda x, eps=1e-5: F.batch_norm(x, None, None, training=True, eps=eps)",
+             "normalize = lambda x, eps=1e-5: lk.layers.batch_norm(x, None, None, training=True, eps=eps)"],
+    "12.5": ["grouped_conv2d = lambda x, w, g: F.conv2d(x, w, padding=w.shape[-1] // 2, groups=g)"],
+}
 HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "02.1": "32", "05.1": "102,764,544",
                   "05.3": "2.30", "07.1": "34,944", "07.3": "27,265,024",
                   "08.1": "16,448", "12.1": "33,920", "13.1": "295,424",
@@ -293,3 +309,17 @@ def test_check_function_names_the_failing_case_says_how_far_off_and_gives_the_hi
     for answer in [(1, 3), (True,), "ab", None]:
         with pytest.raises(Failure, match="give a pair"):
             require_tuple(answer, (bool, object), "give a pair")
+
+
+def test_forbidden_calls_are_found_in_the_source_and_the_solutions_use_none():
+    from lecturekit.grading import forbidden_in_source
+
+    for exercise_id, sources in FORBIDDEN.items():
+        rules = exercises.forbidden(exercise_id)
+        assert rules, exercise_id
+        for source in sources:
+            assert forbidden_in_source(source, rules), (exercise_id, source)
+    allowed = {"12.5": "F.conv2d(xi, wi, padding=1)", "02.2": "def conv1d(x, w):\n    return x @ w",
+               "04.2": "t = torch.exp(x)"}
+    for exercise_id, source in allowed.items():
+        assert forbidden_in_source(source, exercises.forbidden(exercise_id)) == [], exercise_id

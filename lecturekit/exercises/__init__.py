@@ -52,6 +52,7 @@ class Exercise:
     title: str
     function: Callable[[Any], str | None]
     points: float | None = None     # hidden cases only; an exercise's points are in its cell
+    forbidden: tuple = ()           # calls the solution must not use (grading.Forbidden)
 
     @property
     def exercise(self) -> str:
@@ -62,14 +63,34 @@ class Exercise:
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def checker(exercise_id: str, title: str, points: float | None = None) -> Callable:
+def checker(exercise_id: str, title: str, points: float | None = None,
+            forbid: tuple = ()) -> Callable:
     """Register ``function(answer)`` as the checker of ``exercise_id`` ("01.2"). A hidden case
     of an exercise is named "01.2:what it checks" and may say how many ``points`` it is worth
-    (default 1)."""
+    (default 1). ``forbid`` names the calls a solution must not use
+    (:class:`lecturekit.grading.Forbidden`): the grader scores an answer that uses one 0."""
     def register(function: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-        _REGISTRY[exercise_id] = Exercise(exercise_id, title, function, points)
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title, function, points, tuple(forbid))
         return function
     return register
+
+
+#: How the grader rebuilds an object answer from the plain data the kernel sent: the class's
+#: qualified name -> a function of its fields (a dict). Checkers that accept objects register here.
+REBUILD: dict[str, Callable[[dict], Any]] = {}
+
+
+def rebuilds(class_name: str) -> Callable:
+    """Register ``function(fields)`` as the way to rebuild an answer of class ``class_name``."""
+    def register(function: Callable[[dict], Any]) -> Callable[[dict], Any]:
+        REBUILD[class_name] = function
+        return function
+    return register
+
+
+def forbidden(exercise_id: str) -> tuple:
+    """The calls exercise ``exercise_id`` forbids (empty for most)."""
+    return _find(exercise_id).forbidden
 
 
 def _find(exercise_id: str) -> Exercise:
@@ -99,8 +120,11 @@ def evaluate(exercise_id: str, answer: Any) -> Result:
 
 def _raised(error: Exception) -> str:
     """``raised ZeroDivisionError: oops (line 3)``: the error and the line it came from."""
-    where = traceback.extract_tb(error.__traceback__)[-1]
-    return f"raised {type(error).__name__}: {error} (line {where.lineno})"
+    name = getattr(error, "ename", type(error).__name__)     # an error raised in the kernel
+    line = getattr(error, "student_line", None)
+    if line is None and not hasattr(error, "ename"):
+        line = traceback.extract_tb(error.__traceback__)[-1].lineno
+    return f"raised {name}: {error}" + (f" (line {line})" if line is not None else "")
 
 
 def check(exercise_id: str, answer: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..grading import Forbidden
 from . import Failure, checker, compare_function, compare_number, require_number, require_tuple
 
 
@@ -14,7 +15,8 @@ def fully_connected_mnist(answer) -> str:
                           "every hidden unit has one weight per pixel, plus one bias.")
 
 
-@checker("01.2", "conv_layer_params")
+@checker("01.2", "conv_layer_params",
+         forbid=[Forbidden("conv_params", "lk.analysis.conv_params", "lecturekit.analysis")])
 def conv_layer_params(function) -> str:
     cases = [
         ((3, 1, 1), {}, 10),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..grading import REFERENCES, Forbidden
 from . import Failure, check_function, checker, compare_number
 
 
@@ -14,7 +15,8 @@ def output_width(answer) -> str:
                           "floor((n + 2p - k) / s) + 1 with n=63, k=3, s=2, p=1; mind the floor.")
 
 
-@checker("02.2", "conv1d")
+@checker("02.2", "conv1d", forbid=[Forbidden("conv1d", "F.conv1d"), Forbidden("conv2d", "F.conv2d"),
+                                    REFERENCES])
 def conv1d(function) -> str:
     g = torch.Generator().manual_seed(2)
     inputs = [(torch.tensor([0., 1, 2, 3, 0, 0]), torch.tensor([1., 0, -1]))]

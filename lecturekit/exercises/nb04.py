@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from ..grading import REFERENCES, Forbidden
 from . import Failure, check_function, checker, compare_number, require_number
 
 
@@ -13,7 +14,7 @@ def largest_factor(answer) -> str:
                           "derivative, and where is it reached?", rel=1e-6)
 
 
-@checker("04.2", "tanh_derivative")
+@checker("04.2", "tanh_derivative", forbid=[Forbidden("tanh", "torch.tanh"), REFERENCES])
 def tanh_derivative(function) -> str:
     def hint(got, expected, x):
         where = (got - expected).abs().argmax().item()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import Failure, check_function, checker, compare_number, require_tuple
+from . import Failure, check_function, checker, compare_number, rebuilds, require_tuple
 
 
 @checker("06.1", "C3 parameters from the connection table")
@@ -55,6 +55,32 @@ def distinct_c3_maps(network: nn.Module, atol: float = 1e-4) -> int:
         if not any(torch.allclose(m, kind, rtol=0, atol=atol) for kind in kinds):
             kinds.append(m)
     return len(kinds)
+
+
+@rebuilds("lecturekit.models.lenet.LeNet5_1998")
+def lenet_from_tensors(tensors: dict):
+    """A LeNet-5 of 1998 rebuilt by the grader from the parameters and buffers the student's
+    kernel sent: its C3 table from C3's index buffers, then every tensor copied in."""
+    from ..models import create
+    from ..models.lenet import PartialConv2d
+
+    network = create("lenet5_1998")
+    out_index, in_index = tensors.get("c3.out_index"), tensors.get("c3.in_index")
+    if isinstance(out_index, torch.Tensor) and isinstance(in_index, torch.Tensor) \
+            and out_index.shape == in_index.shape and out_index.dim() == 1:
+        table = [sorted({int(i) for o, i in zip(out_index.tolist(), in_index.tolist()) if o == j})
+                 for j in range(16)]
+        if all(table) and all(0 <= i < 6 for inputs in table for i in inputs):
+            network.c3 = PartialConv2d(table, 6)
+    mine = {**dict(network.named_parameters()), **dict(network.named_buffers())}
+    with torch.no_grad():
+        for name, tensor in mine.items():
+            given = tensors.get(name)
+            if not isinstance(given, torch.Tensor) or given.shape != tensor.shape:
+                raise Failure(f"the network's {name} is missing or has another shape: make both "
+                              "networks with lk.models.create('lenet5_1998').")
+            tensor.copy_(given.to(tensor.dtype))
+    return network
 
 
 @checker("06.5", "predict, then run: C3's table and symmetry")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..grading import REFERENCES, Forbidden
 from . import (
     Failure,
     check_function,
@@ -34,7 +35,8 @@ def smoothed_target(answer) -> str:
                           "included: 1 - eps + eps / K.", rel=1e-6)
 
 
-@checker("12.5", "grouped convolution from ungrouped ones")
+@checker("12.5", "grouped convolution from ungrouped ones",
+         forbid=[Forbidden("conv2d", "F.conv2d(..., groups=g)", grouped=True), REFERENCES])
 def grouped_conv2d(function) -> str:
     g = torch.Generator().manual_seed(12)
     cases = []

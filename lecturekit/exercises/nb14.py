@@ -70,15 +70,25 @@ def preact_unit(function) -> str:
     return "the unit computes x + conv2(ReLU(BN2(conv1(ReLU(BN1(x)))))), a clean identity path."
 
 
+class TanhBranch:
+    """The residual branch of 14.6, tanh(x @ weight): a class of this module, so that the
+    grader can send it to the student's function in the kernel."""
+
+    def __init__(self, weight):
+        self.weight = weight
+
+    def __call__(self, x):
+        import torch
+
+        return torch.tanh(x @ self.weight)
+
+
 @checker("14.6", "a stochastic-depth forward pass")
 def stochastic_depth_forward(function) -> str:
     import torch
 
     torch.manual_seed(146)
-    weight = torch.randn(4, 4)
-
-    def branch(x):
-        return torch.tanh(x @ weight)
+    branch = TanhBranch(torch.randn(4, 4))
 
     def hint(got, expected, x, branch, p, training, survives) -> str:
         if not training and torch.allclose(got, x + branch(x), rtol=0, atol=1e-6):
