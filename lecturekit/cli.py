@@ -15,7 +15,8 @@ from pathlib import Path
 
 def add_commands(commands: argparse._SubParsersAction, only: str | None = None) -> None:
     """Register the sub-commands; with ``only``, just that one, so that e.g.
-    ``homework grade`` never imports torch (the grader then fits in a small autograder box)."""
+    ``homework grade`` imports only what grading needs (the grader's own torch, for its
+    checkers, and not the rest of the command line)."""
     for name, add in COMMANDS.items():
         if only in (None, name):
             add(commands)
@@ -246,12 +247,19 @@ def _add_homework(commands) -> None:
     build_parser.add_argument("notebooks", nargs="*", type=Path,
                               help="notebooks to convert (default: all of notebooks/)")
     build_parser.add_argument("--output", type=Path, default=Path("homework"))
+    build_parser.add_argument("--badge", default="homework",
+                              help="where the student editions' Colab badge points: 'homework' "
+                                   "(the homework/ folder of the same repository), a URL "
+                                   "template with {name}, or '' to remove the badge")
     build_parser.set_defaults(run=run_homework_build)
     grade_parser = sub.add_parser("grade", help="execute and score submissions")
     grade_parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders")
     grade_parser.add_argument("--source", type=Path, default=None,
                               help="folder of the solution notebooks (default: notebooks/), or "
                                    "one solution notebook for every submission")
+    grade_parser.add_argument("--spec", type=Path, default=None,
+                              help="grading specification written by homework build "
+                                   "(grading-spec.json): grade without the solution notebooks")
     grade_parser.add_argument("--timeout", type=float, default=120, help="seconds per cell")
     grade_parser.add_argument("--hidden", type=Path, default=None,
                               help="folder of hidden checker cases (nbNN.py files)")
@@ -270,7 +278,7 @@ def run_homework_build(args: argparse.Namespace) -> int:
     from .homework import build
 
     notebooks = args.notebooks or sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
-    for path in build(notebooks, args.output):
+    for path in build(notebooks, args.output, args.badge):
         print(f"wrote {path}")
     return 0
 
@@ -285,8 +293,11 @@ def run_homework_grade(args: argparse.Namespace) -> int:
     if args.gradescope and len(submissions) != 1:
         raise ValueError(f"--gradescope writes the results of one submission; "
                          f"{len(submissions)} notebooks were given")
-    source = args.source or notebooks_dir()
-    grades = homework.grade_all(submissions, source, args.timeout, args.hidden)
+    if args.spec and args.source:
+        raise ValueError("give --spec (a grading specification) or --source (the solution "
+                         "notebooks), not both")
+    source = None if args.spec else (args.source or notebooks_dir())
+    grades = homework.grade_all(submissions, source, args.timeout, args.hidden, args.spec)
     print(homework.table(grades))
     if args.csv:
         homework.write_csv(grades, args.csv)

@@ -118,15 +118,44 @@ def check_model_answers(notebook) -> None:
                              f"this notebook; choose one of {', '.join(manual) or '(none)'}")
 
 
-def student_edition(notebook):
-    """A copy of the notebook with the solutions and the model answers taken out and an
-    instruction cell on top (a ValueError for a model answer that names no open question)."""
+#: The Colab badge of a lecture notebook: ``[![Open In Colab](image)](link)``.
+BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\((https://colab\.research\.google\.com/[^)]*)\)[ \t]*\n?")
+#: Where the student edition's badge points by default: the ``homework/`` folder of the same
+#: repository (``{link}`` is the lecture's link; ``{name}`` the notebook's file name).
+DEFAULT_BADGE = "homework"
+
+
+def student_badge(source: str, name: str, badge: str | None = DEFAULT_BADGE) -> str:
+    """``source`` with its Colab badge pointing at the student edition, never at the solution
+    notebook: ``badge`` "homework" (the default) swaps the lecture's ``/notebooks/`` folder for
+    ``/homework/``; a URL template with ``{name}`` points there; None or "" removes the badge."""
+    def replace(match):
+        link = match.group(1)
+        if not badge:
+            return ""
+        if badge == DEFAULT_BADGE:
+            target = re.sub(r"/notebooks/[^/]+$", f"/homework/{name}", link)
+            if target == link:                   # not a link into notebooks/: do not guess
+                return ""
+        else:
+            target = badge.format(name=name)
+        return match.group(0).replace(link, target)
+    return BADGE.sub(replace, source)
+
+
+def student_edition(notebook, name: str = "", badge: str | None = DEFAULT_BADGE):
+    """A copy of the notebook with the solutions and the model answers taken out, its Colab
+    badge pointing at the student edition (see :func:`student_badge`; ``name`` is the file
+    name) and an instruction cell on top (a ValueError for a model answer that names no open
+    question)."""
     import nbformat
 
     check_model_answers(notebook)
     student = copy.deepcopy(notebook)
     student.cells = [c for c in student.cells if model_answer_of(c) is None]
     for cell in student.cells:
+        if cell.cell_type == "markdown" and "colab.research.google.com" in cell.source:
+            cell.source = student_badge(cell.source, name, badge)
         if cell.cell_type != "code" or "### BEGIN SOLUTION" not in cell.source:
             continue
         cell.source = strip_solutions(cell.source)
@@ -138,20 +167,34 @@ def student_edition(notebook):
     return student
 
 
-def build(notebooks: list[Path], output: Path) -> list[Path]:
-    """Write the student edition of each notebook into ``output``."""
+def build(notebooks: list[Path], output: Path, badge: str | None = DEFAULT_BADGE) -> list[Path]:
+    """Write the student edition of each notebook into ``output``, and beside them the grading
+    specification (``grading-spec.json``, see :func:`grading_spec`) that ``homework grade
+    --spec`` uses instead of the solution notebooks (an existing one keeps its other notebooks)."""
     import nbformat
 
+    if badge and badge != DEFAULT_BADGE and "{name}" not in badge:
+        raise ValueError(f"badge must be 'homework', a URL template with {{name}}, or empty; "
+                         f"not {badge!r}")
     output.mkdir(parents=True, exist_ok=True)
     written = []
     for path in notebooks:
         target = output / path.name
         try:
-            student = student_edition(nbformat.read(path, as_version=4))
+            student = student_edition(nbformat.read(path, as_version=4), path.name, badge)
         except ValueError as error:
             raise ValueError(f"{path.name}: {error}") from None
         nbformat.write(student, target)
         written.append(target)
+    spec_path = output / SPEC_NAME
+    spec = grading_spec(notebooks)
+    if spec_path.exists():
+        try:
+            spec["notebooks"] = {**read_spec(spec_path)["notebooks"], **spec["notebooks"]}
+        except ValueError:
+            pass                                       # not a specification: replaced
+    spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n")
+    written.append(spec_path)
     return written
 
 

@@ -1,0 +1,210 @@
+"""Forging the grader, exercise by exercise: for every auto-graded exercise of the course, the
+right answer earns full marks and each attack earns nothing (grading runs in a real kernel:
+slow). The answers are those of tests/test_exercises.py, made in the kernel."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lecturekit import exercises, homework
+from lecturekit.homework import Checkers, Grade, _Grading
+
+TESTS = Path(__file__).resolve().parent
+NOTEBOOKS = TESTS.parent / "notebooks"
+PATIENT = 600
+
+SETUP = f"""import math, sys
+sys.path.insert(0, {str(TESTS)!r})
+import torch
+import torch.nn.functional as F
+import lecturekit as lk
+from test_exercises import RIGHT, WRONG
+
+
+class Liar:
+    '''Equal to everything, a number, a sequence of liars: whatever a check asks.'''
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+    def __float__(self):
+        return 1.0
+
+    def __int__(self):
+        return 1
+
+    __index__ = __int__
+
+    def __bool__(self):
+        return True
+
+    def __len__(self):
+        return 2
+
+    def __iter__(self):
+        return iter([Liar(), Liar()])
+
+    def __getitem__(self, index):
+        return Liar()
+
+
+class Sneaky(torch.Tensor):
+    '''A tensor that answers True to every comparison.'''
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if getattr(func, "__name__", "") in ("allclose", "equal", "isclose", "__eq__", "eq"):
+            return True
+        return super().__torch_function__(func, types, args, kwargs or {{}})
+
+
+def sneaky(value):
+    if isinstance(value, torch.Tensor):
+        return (torch.zeros_like(value) + 1).as_subclass(Sneaky)
+    return Liar()
+"""
+
+ATTACKS = {
+    "patched comparisons": "torch.allclose = lambda *a, **k: True\n"
+                           "torch.equal = lambda *a, **k: True\n"
+                           "math.isclose = lambda *a, **k: True\n"
+                           "torch.Tensor.__eq__ = lambda *a, **k: True\n"
+                           "answer = WRONG[{ex!r}]",
+    "a lying __eq__": "answer = Liar()",
+    "a function returning a liar": "answer = lambda *a, **k: Liar()",
+    "a tensor subclass": "right = RIGHT[{ex!r}]\n"
+                         "answer = (lambda *a, **k: sneaky(right(*a, **k))) if callable(right) "
+                         "else sneaky(right)",
+}
+
+
+def auto_graded():
+    """(exercise, answer expression) of every auto-graded exercise of the course."""
+    found = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        for exercise in homework._source_exercises(path):
+            if not exercise["manual"]:
+                found.append((exercise["exercise"], exercise["expression"]))
+    return found
+
+
+def forbidden_attacks(exercise):
+    """The forbidden calls of test_exercises.FORBIDDEN for ``exercise``, each as it would be
+    written in the exercise cell, and once hidden in an earlier cell (for the trace)."""
+    import test_exercises
+
+    attacks = {}
+    for k, source in enumerate(test_exercises.FORBIDDEN.get(exercise, [])):
+        name, code = source.split(" = ", 1)
+        attacks[f"forbidden call {k + 1} in the cell"] = ("", f"{name} = {code}\nanswer = {name}")
+        attacks[f"forbidden call {k + 1} in an earlier cell"] = (f"hidden_{k} = {code}",
+                                                                 f"answer = hidden_{k}")
+    return attacks
+
+
+class Bench:
+    """One kernel in which many answers are graded, one after another, as the grader does."""
+
+    def __init__(self, workdir):
+        result = Grade("", "")
+        self.grading = _Grading(nbformat.v4.new_notebook(), [], Checkers(), workdir, PATIENT,
+                                result, 0)
+        self.grading.kernel.start()
+        assert self.grading.kernel.run(SETUP, PATIENT).status == "ok"
+        self.grading.baseline = {}
+
+    def score(self, exercise, before, cell):
+        """The outcome of ``exercise`` when an earlier cell ran ``before`` and its exercise cell
+        is ``cell``, the answer read from the variable ``answer``."""
+        grading = self.grading
+        for code in (before, cell):
+            if code:
+                reply = grading.kernel.run(code, PATIENT)
+                assert reply.status in ("ok", "error"), reply
+        grading.expressions[exercise] = "answer"
+        grading.forbidden[exercise] = None
+        grading.sources[exercise] = cell
+        grading.outcomes.pop(exercise, None)
+        grading._grade(exercise)
+        grading.kernel.run("del answer", PATIENT)
+        return grading.outcomes[exercise]
+
+    def close(self):
+        self.grading.kernel.shutdown()
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    made = Bench(tmp_path_factory.mktemp("bench"))
+    yield made
+    made.close()
+
+
+EXERCISES = auto_graded()
+
+
+def test_the_table_covers_every_auto_graded_exercise_with_forbidden_calls_tried():
+    import test_exercises
+
+    ids = {exercise for exercise, _ in EXERCISES}
+    assert ids == set(exercises.exercise_ids())
+    assert {e for e in ids if exercises.forbidden(e)} == set(test_exercises.FORBIDDEN)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", [e for e, _ in EXERCISES])
+def test_the_right_answer_passes_and_every_attack_scores_nothing(bench, exercise):
+    # the patched comparisons of one attack must not outlive it: restore torch first
+    restore = ("import importlib, math as _m\n"
+               "torch.allclose, torch.equal = _orig_allclose, _orig_equal\n"
+               "math.isclose = _orig_isclose\ntorch.Tensor.__eq__ = _orig_eq")
+    bench.grading.kernel.run("_orig_allclose, _orig_equal = torch.allclose, torch.equal\n"
+                             "_orig_isclose, _orig_eq = math.isclose, torch.Tensor.__eq__", PATIENT)
+    status, note = bench.score(exercise, "", f"answer = RIGHT[{exercise!r}]")
+    assert status == "pass", (exercise, note)
+    tried = {name: ("", code.format(ex=exercise)) for name, code in ATTACKS.items()}
+    tried.update(forbidden_attacks(exercise))
+    for name, (before, cell) in tried.items():
+        status, note = bench.score(exercise, before, cell)
+        bench.grading.kernel.run(restore, PATIENT)
+        assert status != "pass", (exercise, name, note)
+        if name.startswith("forbidden"):
+            assert "forbids" in note, (exercise, name, note)
+
+
+# --------------------------------------------------------------------------- the issue's notebook 02
+FORGED_02 = {      # the attacks of the issue: 02.1, 02.2 and 02.5 forged (4 points), 02.3 right
+    "02.1": "import math\nmath.isclose = lambda *a, **k: True\noutput_width = 12345",
+    "02.2": "torch.allclose = lambda *a, **k: True\n"
+            "def conv1d(x, w):\n    return torch.zeros(len(x) - len(w) + 1)",
+    "02.3": "predicted_shape = (8, 16, 32, 32)",
+    "02.5": "class Equal:\n    def __eq__(self, other):\n        return True\n"
+            "answer = (Equal(), Equal())",
+}
+
+
+@pytest.mark.slow
+def test_the_forged_notebook_02_of_issue_29_scores_only_its_right_answer(tmp_path, monkeypatch):
+    monkeypatch.setenv("LECTUREKIT_PROFILE", "smoke")
+    source = NOTEBOOKS / "02_convolution.ipynb"
+    homework.build([source], tmp_path / "homework")
+    path = tmp_path / "homework" / source.name
+    student = json.loads(path.read_text())
+    for cell in student["cells"]:
+        exercise = (homework.exercise_meta(cell) or {}).get("exercise")
+        if exercise in FORGED_02:
+            check = "".join(cell["source"]).splitlines()[-1]        # lk.exercises.check(...)
+            cell["source"] = f"import torch\n{FORGED_02[exercise]}\n{check}"
+    path.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n")
+    assert not (tmp_path / "homework" / "notebooks").exists()       # no solution notebook here
+    result = homework.grade_all([path], spec=tmp_path / "homework" / homework.SPEC_NAME,
+                                timeout=PATIENT)[0]
+    scores = {s.exercise: s.earned for s in result.scores if s.status != "manual"}
+    assert {e: scores[e] for e in ("02.1", "02.2", "02.5")} == {"02.1": 0, "02.2": 0, "02.5": 0}, \
+        homework.table([result])
+    assert scores["02.3"] == 1 and result.earned == 1 and result.auto_points == 5
