@@ -10,25 +10,37 @@ copy; not in the student edition).**``; it is no exercise (the grader skips it),
 whose model answer names no open question of its own is refused, as is a cell that starts like a
 model answer without that metadata (it would reach the students).
 
+``homework build`` also writes ``homework/grading-spec.json``: per notebook its exercises (id,
+points, whether graded by hand, the answer expression, the forbidden calls) and how often its
+code uses each suspicious pattern, and where the hidden cases are kept. It holds no solution;
+``homework grade --spec homework/grading-spec.json`` grades with it, with no solution notebook
+on the grading machine. The student edition's Colab badge opens the student edition
+(``homework/NN_topic.ipynb`` of the same repository, or ``--badge TEMPLATE``), or is removed.
+
 ``python -m lecturekit homework grade PATH...`` runs each submitted notebook in a fresh kernel,
 cell by cell with a timeout (:class:`lecturekit.kernels.Kernel`), and checks every exercise
-itself, right after the exercise's cell ran:
+right after the exercise's cell ran, **in the grader's own process**
+(:mod:`lecturekit.grading`):
 
-* the answer is the expression the *solution* notebook passes to
-  ``lk.exercises.check("NN.k", EXPR)``, evaluated in the student's namespace at that moment (so
-  a later cell that reuses the name changes nothing, and the student's own ``check`` call, its
-  output, and anything it printed count for nothing);
-* the checkers are fresh copies compiled from the package's files (and the instructor's hidden
-  cases, ``--hidden DIR``), read by the grader *before* the student's code ran and sent into the
-  kernel as text under a random module name: monkeypatching ``lk.exercises.check``,
-  ``evaluate``, the registry, an ``nbNN`` module or its file on disk does not reach them;
+* the kernel evaluates the answer expression of the solution notebook (the ``answer`` in
+  ``lk.exercises.check("NN.k", answer)``) in the student's namespace at that moment, and sends
+  it as plain data: numbers, strings, booleans, tuples, lists, dicts, tensors as bytes with
+  their dtype and shape, a History or a network as its fields or tensors; a function stays in
+  the kernel, and the checker calls it there through a stand-in, on arguments the grader sends,
+  its results coming back as plain data. Any other type fails with a note;
+* the checkers run in the grader's process, imported before any student code ran, with the
+  grader's own torch and math: patched ``torch.allclose`` or ``math.isclose``, a lying
+  ``__eq__`` or ``__float__``, a tensor subclass with ``__torch_function__`` change nothing,
+  because what crosses over is data. The student's own ``check`` call and what it printed count
+  for nothing;
+* an exercise that forbids calls (``checker(..., forbid=...)``: ``F.conv1d`` in 02.2,
+  ``torch.tanh`` in 04.2, a grouped ``F.conv2d`` in 12.5, the package's reference
+  implementations ...) scores 0 with a note naming the call when the exercise cell names it
+  (read by the grader, AST) or when the function calls it while the grader runs it (a trace in
+  the kernel);
 * IPython event callbacks, trace and profile functions and a custom string formatter are taken
-  away before each check (the callbacks come back after it), and the check is sent as a *user
-  expression*: not a cell, so not in the history, not seen by input transformers or cell
-  callbacks; its result comes back in the kernel's reply (not in the student's output stream),
-  tagged with a random per-run nonce that no student-visible output contains;
-* comparisons in the checkers read answers as plain numbers, strings and tuples
-  (:func:`lecturekit.exercises.plain`): an object whose ``__eq__`` always says True fails.
+  away while an answer is read, and requests are sent as *user expressions* (not cells: not in
+  the history, not seen by input transformers or cell callbacks).
 
 Points come from the exercise metadata of the source notebook,
 ``{"lecturekit": {"exercise": "01.2", "points": 2}}``; open questions (``"manual": true``) are
@@ -36,24 +48,26 @@ listed for grading by hand. Endless loops are interrupted; a kernel that dies is
 cells before re-run, and grading goes on after the cell that killed it; every problem is noted.
 
 Threat model, honestly. **Grading runs student code: use a sandbox** (a container or a
-throw-away VM without your credentials or network). The checks run in the student's own
-Python process, because they must call the student's functions; so a student who writes code
-aimed at this grader's internals can still defeat it: replacing built-ins or ``sys.modules``
-entries the checkers use (``torch``, ``math``), an audit hook (``sys.addaudithook``, which cannot
-be removed) or a background thread that watches for the grader's request and reads its nonce,
-patching ipykernel's reply, or reading an answer-bearing file. The grader does not claim to stop
-that. It makes the cheap attacks fail (printed lines, patched checkers, lying ``__eq__``), and
-it flags for review by hand every submission whose code uses such tools more often than the
-solution notebook does (``Grade.flags``: ``sys.modules``, ``builtins``, trace/audit hooks, IPython
-callbacks, frame inspection, threads, ``os._exit``, printed ``PASS exercise`` lines, ...).
-Expected values of the public checkers are readable in the installed package; cases kept in a
-``--hidden`` folder are not.
+throw-away VM without your credentials or network): the student's code can read and write
+whatever the kernel's user can, open connections, or try to attack the grader's process
+through the kernel's messages. What the grader guarantees: a verdict is computed from data in
+the grader's process, so nothing the student's code does to its own Python changes how the
+checkers compare. What it does not: the data is what the student's code produced; a function
+answer runs in the kernel, where it can behave differently when it is being graded (it can
+recognize the checker's inputs, which are readable in the installed package unless they are
+hidden cases), and a student who attacks the tracer can hide a forbidden call made outside the
+exercise cell from it (not a call named in the cell). Predict-then-run exercises still grade
+numbers the student's kernel measured. Submissions whose code uses suspicious tools more often
+than the solution does are flagged for review by hand (``Grade.flags``: ``sys.modules``,
+``builtins``, trace/audit hooks, IPython callbacks, frame inspection, threads, ``os._exit``,
+printed ``PASS exercise`` lines, replaced library functions, ``__torch_function__``, ...).
 """
 
 from __future__ import annotations
 
 import copy
 import csv
+import functools
 import inspect
 import json
 import re
@@ -360,6 +374,7 @@ def preload(submissions: list[Path], source: Path | None, hidden: Path | None = 
     from . import exercises as package
 
     package.exercise_ids()
+    _kernel_sources()
     for name in CHECKER_IMPORTS:
         importlib.import_module(name)
     paths = [p for p in sorted(hidden.glob("*.py"))] if hidden and hidden.is_dir() else []
@@ -478,14 +493,21 @@ def _restore_hooks(stash_name):
     return "restored"
 
 
+@functools.lru_cache(maxsize=1)
+def _kernel_sources() -> str:
+    """The source text of the functions sent into the kernel, read once (by :func:`preload`,
+    before any student code runs: a file rewritten on disk later changes nothing)."""
+    from . import grading
+
+    return "".join(inspect.getsource(f) for f in (_clear_hooks, _restore_hooks)) + \
+        grading.kernel_source()
+
+
 def _call(function, *args) -> str:
     """A user expression that defines ``function`` in a private namespace and calls it. (A
     user expression is evaluated, not run as a cell: it is not in the history, not shown to
     IPython's input transformers or cell callbacks, and its value comes back in the reply.)"""
-    from . import grading
-
-    sources = "".join(inspect.getsource(f) for f in (_clear_hooks, _restore_hooks))
-    sources += grading.kernel_source()
+    sources = _kernel_sources()
     arguments = ", ".join([*map(repr, args)] + (["globals()"] if function.__name__ ==
                                                  "_kernel_answer" else []))
     return (f"(lambda namespace: [exec({sources!r}, namespace), "

@@ -208,3 +208,47 @@ def test_the_forged_notebook_02_of_issue_29_scores_only_its_right_answer(tmp_pat
     assert {e: scores[e] for e in ("02.1", "02.2", "02.5")} == {"02.1": 0, "02.2": 0, "02.5": 0}, \
         homework.table([result])
     assert scores["02.3"] == 1 and result.earned == 1 and result.auto_points == 5
+
+
+# --------------------------------------------------------------------------- plain data, fast
+def test_plain_data_round_trips_and_anything_else_is_refused():
+    import torch
+
+    from lecturekit.grading import NotPlainData, _kernel_encode, decode
+
+    class Sneaky(torch.Tensor):
+        pass
+
+    value = (1, 2.5, "x", True, None, [torch.arange(6).reshape(2, 3)], {"a": torch.tensor(3.0)},
+             torch.Size([8, 16]), torch.ones(2).as_subclass(Sneaky))
+    back = decode(json.dumps(_kernel_encode(value, [])))
+    assert back[:5] == (1, 2.5, "x", True, None) and type(back[8]) is torch.Tensor
+    assert torch.equal(back[5][0], torch.arange(6).reshape(2, 3)) and back[7] == (8, 16)
+    assert back[6]["a"].item() == 3.0
+    with pytest.raises(TypeError, match="type Liar cannot be graded"):
+        _kernel_encode(type("Liar", (), {"__eq__": lambda s, o: True})(), [])
+    forged = [{"pickle": "gASV"}, {"tensor": {"dtype": "float32", "shape": [3], "data": "AAAA"}},
+              {"object": {"class": "os.system", "fields": {"dict": []}}}, [1, 2],
+              {"function": {"id": 0}}]
+    for data in forged:
+        with pytest.raises(NotPlainData):
+            decode(json.dumps(data))
+
+
+def test_build_writes_a_grading_spec_and_the_badge_opens_the_student_edition(tmp_path):
+    source = NOTEBOOKS / "02_convolution.ipynb"
+    written = homework.build([source], tmp_path)
+    spec = homework.read_spec(tmp_path / homework.SPEC_NAME)
+    assert tmp_path / homework.SPEC_NAME in written
+    entry = spec["notebooks"][source.name]
+    by_id = {e["exercise"]: e for e in entry["exercises"]}
+    assert by_id["02.2"]["expression"] == "conv1d" and by_id["02.2"]["points"] == 2
+    assert {f["shown"] for f in by_id["02.2"]["forbidden"]} >= {"F.conv1d", "F.conv2d"}
+    assert by_id["02.4"]["manual"] and spec["hidden"] == "hidden/"
+    assert "unfold" not in (tmp_path / homework.SPEC_NAME).read_text()    # no solution in it
+    student = (tmp_path / source.name).read_text()
+    assert "blob/main/homework/02_convolution.ipynb" in student and "/notebooks/02_" not in student
+    homework.build([source], tmp_path / "bare", badge="")
+    assert "colab-badge" not in (tmp_path / "bare" / source.name).read_text()
+    with pytest.raises(ValueError, match="badge must be"):
+        homework.build([source], tmp_path, badge="https://example.org/no-name")
