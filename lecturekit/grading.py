@@ -28,7 +28,9 @@ import base64
 import inspect
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 LIMIT = 64 * 2 ** 20          # the most characters of plain data one answer or call may return
 
@@ -39,6 +41,20 @@ DTYPES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32",
 
 class NotPlainData(Exception):
     """The kernel's answer could not be read as plain data."""
+
+
+#: How the grader rebuilds an object answer from the plain data the kernel sent: the class's
+#: qualified name -> a function of its fields (a dict). Checkers that accept objects register
+#: here (through ``lk.exercises.rebuilds``).
+REBUILD: dict[str, Callable[[dict], Any]] = {}
+
+
+def rebuilds(class_name: str) -> Callable:
+    """Register ``function(fields)`` as the way to rebuild an answer of class ``class_name``."""
+    def register(function: Callable[[dict], Any]) -> Callable[[dict], Any]:
+        REBUILD[class_name] = function
+        return function
+    return register
 
 
 # --------------------------------------------------------------------------- forbidden calls
@@ -191,8 +207,6 @@ def _build(value, functions):
             raise NotPlainData("a function came back where a value was expected")
         return functions(content["id"], str(content.get("name", "function"))[:60])
     if kind == "object" and type(content) is dict:
-        from .exercises import REBUILD
-
         name = content.get("class")
         if name not in REBUILD:
             raise NotPlainData(f"an object of type {str(name)[:80]} cannot be graded")

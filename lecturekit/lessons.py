@@ -20,7 +20,6 @@ import ast
 import hashlib
 import json
 import re
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +74,7 @@ def lesson(claim: str, condition, evidence: str = "", quiet: bool = False) -> Ve
 #   whose own verdicts hold.
 # * :func:`recheck` re-executes a notebook in the class profile at another seed and reports every
 #   committed *holds* verdict that does not hold there, and a notebook over its time budget.
-#   ``make lessons`` (:func:`main`, through ``tests/recheck_lessons.py``) runs it on a few
+#   ``make lessons`` (``tests/recheck_lessons.py``) runs it on a few
 #   notebooks chosen by the commit, at a seed derived from the commit.
 
 TAG = "paper-scale-beside"
@@ -332,45 +331,4 @@ def recheck(path: Path, seed: int, budget: float = BUDGET_SECONDS) -> list[str]:
           f"{'OK' if not problems else f'{len(problems)} problem(s)'}", flush=True)
     return problems
 
-
-def _git(*args: str) -> str:
-    return subprocess.run(["git", *args], capture_output=True, text=True, check=True).stdout.strip()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``make lessons``: re-check a few notebooks' lessons at a new seed."""
-    import argparse
-
-    from . import env
-
-    parser = argparse.ArgumentParser(
-        prog="make lessons",
-        description="Re-execute a few notebooks in the class profile at a seed derived from the "
-                    "commit; fail if a committed 'Lesson holds' does not hold there, or a "
-                    "notebook runs over its budget.")
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="these notebooks (default: a rotating few chosen by the commit)")
-    parser.add_argument("--commit", help="the commit hash (default: git rev-parse HEAD)")
-    parser.add_argument("--number", type=int,
-                        help="the commit's number for the rotation (default: git rev-list --count)")
-    parser.add_argument("--count", type=int, default=3, help="notebooks per run (default 3)")
-    parser.add_argument("--seed", type=int, help="a seed instead of the commit's (not 0, 1 or 2)")
-    parser.add_argument("--budget", type=float, default=BUDGET_SECONDS,
-                        help=f"seconds one notebook may take (default {BUDGET_SECONDS})")
-    args = parser.parse_args(argv)
-    commit = args.commit or _git("rev-parse", "HEAD")
-    seed = args.seed if args.seed is not None else seed_for(commit)
-    if seed in SEEDS_SEEN:
-        parser.error(f"--seed must not be 0, 1 or 2 (the seeds the notebooks were made at), got {seed}")
-    paths = args.notebooks
-    if not paths:
-        number = args.number if args.number is not None else int(_git("rev-list", "--count", commit))
-        paths = rotation(with_lessons(list(env.notebooks_dir().glob("*.ipynb"))), number, args.count)
-    print(f"re-checking lessons at seed {seed} (commit {commit[:12]}): "
-          f"{', '.join(p.name for p in paths)}", flush=True)
-    problems = [p for path in paths for p in recheck(path, seed, args.budget)]
-    for problem in problems:
-        print(f"FAIL {problem}")
-    print(f"{len(paths)} notebook(s), {len(problems)} problem(s)")
-    return 1 if problems else 0
 

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..grading import REBUILD, rebuilds  # noqa: F401  (checkers register object answers)
+
 
 class Failure(Exception):
     """Raised inside a checker to report a wrong answer with a hint."""
@@ -71,19 +73,6 @@ def checker(exercise_id: str, title: str, points: float | None = None,
     (:class:`lecturekit.grading.Forbidden`): the grader scores an answer that uses one 0."""
     def register(function: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
         _REGISTRY[exercise_id] = Exercise(exercise_id, title, function, points, tuple(forbid))
-        return function
-    return register
-
-
-#: How the grader rebuilds an object answer from the plain data the kernel sent: the class's
-#: qualified name -> a function of its fields (a dict). Checkers that accept objects register here.
-REBUILD: dict[str, Callable[[dict], Any]] = {}
-
-
-def rebuilds(class_name: str) -> Callable:
-    """Register ``function(fields)`` as the way to rebuild an answer of class ``class_name``."""
-    def register(function: Callable[[dict], Any]) -> Callable[[dict], Any]:
-        REBUILD[class_name] = function
         return function
     return register
 
