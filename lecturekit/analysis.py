@@ -354,3 +354,19 @@ def binomial_margin(p1: float, p2: float, n1: int, n2: int | None = None, z: flo
         if not 0 <= value <= 1:
             raise ValueError(f"{name} must be a rate between 0 and 1, got {value}")
     return z * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+
+
+def paired_margin(right_a, right_b, z: float = 3.0) -> float:
+    """How far apart two networks' accuracies on the *same* images must be before the difference
+    is beyond sampling noise. ``right_a`` and ``right_b`` are booleans per image (is the network
+    right?). Only the images on which the two disagree carry information (McNemar's test): with
+    d of n images discordant, the standard error of the difference is sqrt(d) / n, often far
+    smaller than :func:`binomial_margin`'s two independent test sets. Returns ``z`` standard
+    errors as a fraction. It measures the noise of the images, not of training: one training
+    seed per network says nothing about how another seed would land."""
+    a, b = torch.as_tensor(right_a, dtype=torch.bool), torch.as_tensor(right_b, dtype=torch.bool)
+    if a.shape != b.shape or a.dim() != 1 or len(a) == 0:
+        raise ValueError(f"right_a and right_b must be equal-length 1-d boolean sequences, "
+                         f"got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+    discordant = (a ^ b).sum().item()
+    return z * math.sqrt(discordant) / len(a)

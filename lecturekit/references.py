@@ -230,6 +230,9 @@ BATCHNORM_FIGURE_3 = {
 #: CIFAR-10 test error (%, with standard augmentation) of the ResNet family, as published.
 CIFAR10_ERRORS: dict[str, Published] = {
     "resnet20_cifar": Published(8.75, "% test error", "resnet", "Table 6"),
+    "resnet32_cifar": Published(7.51, "% test error", "resnet", "Table 6"),
+    "resnet44_cifar": Published(7.17, "% test error", "resnet", "Table 6"),
+    "resnet56_cifar": Published(6.97, "% test error", "resnet", "Table 6"),
     "resnet110_cifar": Published(6.43, "% test error", "resnet", "Table 6 (best of 5 runs)"),
     "resnet1202_cifar": Published(7.93, "% test error", "resnet", "Table 6"),
     "resnet1001_cifar (original units)": Published(7.61, "% test error", "resnet_v2",

@@ -372,11 +372,53 @@ def run_degradation(settings: Settings) -> dict:
                                     epochs=settings.epochs, limit=settings.limit,
                                     test_limit=settings.test_limit)
                for key, name in FIG6_NETWORKS.items()}
-    return degradation_result(records)
+    right = {key: training_images_right(name, settings.device, settings.limit)
+             for key, name in FIG6_NETWORKS.items()}
+    return degradation_result(records, right)
 
 
-def degradation_result(records: dict[str, dict]) -> dict:
-    """The degradation result from the four networks' training records."""
+def training_images_right(name: str, device: torch.device | str = "cpu",
+                          limit: int | None = None) -> torch.Tensor:
+    """For every training image (in the data set's order, at the network's size), whether the
+    shipped network ``name`` classifies it right, in eval mode. Two networks' answers on the same
+    images make a paired comparison (:func:`lecturekit.analysis.paired_margin`)."""
+    model = pretrained.build(name, pretrained=True).to(device).eval()
+    size = pretrained.record(name)["data"]["image_size"]
+    images = data.downsample(data.load("cifar10", train=True, limit=limit, verbose=False), size)
+    right = []
+    with torch.no_grad():
+        for x, y in data.Loader(images, batch_size=1000, shuffle=False):
+            right.append(model(x.to(device)).argmax(1).cpu() == y)
+    return torch.cat(right)
+
+
+def pack_bits(right: torch.Tensor) -> str:
+    """Booleans as base64 text (8 to a byte), for a result file."""
+    import base64
+
+    import numpy as np
+    return base64.b64encode(np.packbits(right.numpy().astype(bool)).tobytes()).decode("ascii")
+
+
+def unpack_bits(text: str, count: int) -> torch.Tensor:
+    """The inverse of :func:`pack_bits`: ``count`` booleans."""
+    import base64
+
+    import numpy as np
+    bits = np.unpackbits(np.frombuffer(base64.b64decode(text), dtype=np.uint8))[:count]
+    return torch.from_numpy(bits.astype(bool))
+
+
+def training_right(result: dict, key: str) -> torch.Tensor | None:
+    """Per training image, whether network ``key`` of a degradation result is right (None for a
+    result made before these were recorded)."""
+    entry = result.get("training_right", {}).get(key)
+    return None if entry is None else unpack_bits(entry["bits"], entry["images"])
+
+
+def degradation_result(records: dict[str, dict], right: dict[str, torch.Tensor] | None = None) -> dict:
+    """The degradation result from the four networks' training records (and, if given, which
+    training images each gets right)."""
     runs = {key: _run_from_record(record) for key, record in records.items()}
     final = {name: {"train_error_percent": round(100 * run["final"]["train_error"], 2),
                     "test_error_percent": round(100 * run["final"]["test_error"], 2)}
@@ -392,7 +434,10 @@ def degradation_result(records: dict[str, dict]) -> dict:
                           > final["plain20"]["train_error_percent"],
                       "resnet56_trains_better_than_resnet20":
                           final["resnet56"]["train_error_percent"]
-                          < final["resnet20"]["train_error_percent"]}}
+                          < final["resnet20"]["train_error_percent"]},
+            **({"training_right": {key: {"images": len(r), "error": round(1 - r.float().mean().item(), 5),
+                                         "bits": pack_bits(r)} for key, r in right.items()}}
+               if right else {})}
 
 
 def deletion_accuracies(model: CifarResNet, test_set, device: torch.device) -> list[float | None]:

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 from torch import nn
@@ -96,3 +98,24 @@ def test_references_have_sources():
     for figures in references.PUBLISHED.values():
         for figure in figures.values():
             assert figure.paper in references.PAPERS and figure.where
+
+
+def test_binomial_margin_is_three_standard_errors_of_two_independent_rates():
+    margin = analysis.binomial_margin(0.2, 0.3, 1000)
+    assert margin == pytest.approx(3 * math.sqrt(0.2 * 0.8 / 1000 + 0.3 * 0.7 / 1000))
+    assert analysis.binomial_margin(0.2, 0.3, 1000, z=2) < margin
+    with pytest.raises(ValueError, match="p2"):
+        analysis.binomial_margin(0.2, 30, 1000)
+
+
+def test_paired_margin_counts_only_the_images_the_networks_disagree_on():
+    a = torch.tensor([True] * 60 + [False] * 40)
+    same = analysis.paired_margin(a, a)
+    assert same == 0                                   # identical answers: no noise in the gap
+    b = a.clone()
+    b[:10] = False                                     # 10 of 100 images discordant
+    assert analysis.paired_margin(a, b) == pytest.approx(3 * math.sqrt(10) / 100)
+    # far smaller than two independent test sets of the same size
+    assert analysis.paired_margin(a, b) < analysis.binomial_margin(0.6, 0.5, 100)
+    with pytest.raises(ValueError, match="right_a and right_b"):
+        analysis.paired_margin(a, b[:50])
