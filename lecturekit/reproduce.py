@@ -452,11 +452,12 @@ def deletion_accuracies(model: CifarResNet, test_set, device: torch.device) -> l
 
 def run_deletion(settings: Settings) -> dict:
     """Veit et al.'s deletion test on the shipped, well-trained ResNet-20 and plain-20: test
-    accuracy of each network intact and with each block deleted in turn (no training)."""
-    missing = [name for name in DELETION_NETWORKS.values() if name not in pretrained.list_pretrained()]
-    if missing:
-        raise SystemExit(f"the deletion test needs the trained {', '.join(missing)}; make them "
-                         f"first with: python -m lecturekit reproduce {missing[0]}")
+    accuracy of each network intact and with each block deleted in turn (no training, unless a
+    network is missing: then it is made first by its plan, as ``reproduce all`` needs)."""
+    for name in DELETION_NETWORKS.values():
+        if name not in pretrained.list_pretrained():
+            pretrained.make(name, device=settings.device, seed=settings.seed, epochs=settings.epochs,
+                            limit=settings.limit, test_limit=settings.test_limit)
     runs, first = {}, None
     for key, name in DELETION_NETWORKS.items():
         record = pretrained.record(name)
