@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..grading import REBUILD, rebuilds  # noqa: F401  (checkers register object answers)
+# absolute: the grader compiles this file as the top of a fresh package of its own
+from lecturekit.grading import REBUILD, rebuilds  # noqa: F401  (checkers register object answers)
 
 
 class Failure(Exception):
