@@ -204,7 +204,7 @@ def test_shipped_results_state_their_provenance_and_load(monkeypatch):
                 assert len(record["train_error"]) == len(result["steps"])
                 continue
             assert len(record["history"]["epoch"]) == record["final"]["epochs"]
-            assert record["network"] in lk.lk.models.list_pretrained()   # the shipped network it is
+            assert record["network"] in lk.models.list_pretrained()   # the shipped network it is
             model = reproduce.load_model(name, run)
             assert model is not None and not model.training
 
