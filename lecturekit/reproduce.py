@@ -41,6 +41,7 @@ In a notebook::
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import math
@@ -52,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -372,19 +374,19 @@ def run_degradation(settings: Settings) -> dict:
                                     epochs=settings.epochs, limit=settings.limit,
                                     test_limit=settings.test_limit)
                for key, name in FIG6_NETWORKS.items()}
-    right = {key: training_images_right(name, settings.device, settings.limit)
+    training_set = data.load("cifar10", train=True, limit=settings.limit, verbose=False)
+    right = {key: training_images_right(name, training_set, settings.device)
              for key, name in FIG6_NETWORKS.items()}
     return degradation_result(records, right)
 
 
-def training_images_right(name: str, device: torch.device | str = "cpu",
-                          limit: int | None = None) -> torch.Tensor:
-    """For every training image (in the data set's order, at the network's size), whether the
-    shipped network ``name`` classifies it right, in eval mode. Two networks' answers on the same
-    images make a paired comparison (:func:`lecturekit.analysis.paired_margin`)."""
+def training_images_right(name: str, training_set: data.ImageDataset,
+                          device: torch.device | str = "cpu") -> torch.Tensor:
+    """For every image of ``training_set`` (in its order, averaged down to the network's size),
+    whether the shipped network ``name`` classifies it right, in eval mode. Two networks' answers
+    on the same images make a paired comparison (:func:`lecturekit.analysis.paired_margin`)."""
     model = pretrained.build(name, pretrained=True).to(device).eval()
-    size = pretrained.record(name)["data"]["image_size"]
-    images = data.downsample(data.load("cifar10", train=True, limit=limit, verbose=False), size)
+    images = data.downsample(training_set, pretrained.record(name)["data"]["image_size"])
     right = []
     with torch.no_grad():
         for x, y in data.Loader(images, batch_size=1000, shuffle=False):
@@ -394,17 +396,11 @@ def training_images_right(name: str, device: torch.device | str = "cpu",
 
 def pack_bits(right: torch.Tensor) -> str:
     """Booleans as base64 text (8 to a byte), for a result file."""
-    import base64
-
-    import numpy as np
     return base64.b64encode(np.packbits(right.numpy().astype(bool)).tobytes()).decode("ascii")
 
 
 def unpack_bits(text: str, count: int) -> torch.Tensor:
     """The inverse of :func:`pack_bits`: ``count`` booleans."""
-    import base64
-
-    import numpy as np
     bits = np.unpackbits(np.frombuffer(base64.b64decode(text), dtype=np.uint8))[:count]
     return torch.from_numpy(bits.astype(bool))
 

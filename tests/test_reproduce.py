@@ -148,6 +148,13 @@ def test_degradation_run_records_training_and_test_error_per_epoch(results):
         assert len(history["train_error"]) == len(history["test_error"]) == 2
         assert all(0 <= e <= 1 for e in history["train_error"] + history["test_error"])
         assert record["recipe"]["milestones"] == [1, 1]
+    for key in result["runs"]:                        # which training images each gets right
+        right = reproduce.training_right(result, key)
+        assert right.dtype == torch.bool and len(right) == 256
+        recorded = result["training_right"][key]["error"]
+        assert 1 - right.float().mean().item() == pytest.approx(recorded, abs=1e-5)
+    forged = torch.rand(1001) < 0.5
+    assert reproduce.unpack_bits(reproduce.pack_bits(forged), 1001).equal(forged)
     assert isinstance(result["final"]["plain56_trains_worse_than_plain20"], bool)
     figure = reproduce.plot_degradation(reproduce.load("degradation"))
     assert isinstance(figure, Figure) and len(figure.axes) == 2
