@@ -38,6 +38,12 @@ right after the exercise's cell ran, **in the grader's own process**
   implementations ...) scores 0 with a note naming the call when the exercise cell names it
   (read by the grader, AST) or when the function calls it while the grader runs it (a trace in
   the kernel);
+* a predict-then-run exercise records its prediction in its own cell
+  (``lk.exercises.predict("05.5", prediction)``, metadata ``{"lecturekit": {"prediction":
+  "05.5"}}``): the grader takes it right after that cell ran, before the experiment cell exists
+  in the kernel, and puts it in front of the measurement the exercise cell answers; the exercise
+  scores 0 when the submitted notebook shows the prediction changed after the run
+  (:func:`changed_prediction`);
 * IPython event callbacks, trace and profile functions and a custom string formatter are taken
   away while an answer is read, and requests are sent as *user expressions* (not cells: not in
   the history, not seen by input transformers or cell callbacks).
@@ -56,8 +62,9 @@ checkers compare. What it does not: the data is what the student's code produced
 answer runs in the kernel, where it can behave differently when it is being graded (it can
 recognize the checker's inputs, which are readable in the installed package unless they are
 hidden cases), and a student who attacks the tracer can hide a forbidden call made outside the
-exercise cell from it (not a call named in the cell). Predict-then-run exercises still grade
-numbers the student's kernel measured. Submissions whose code uses suspicious tools more often
+exercise cell from it (not a call named in the cell). A prediction changed and then re-run
+from the top leaves no trace, and 05.5, 09.5 and 11.5 grade runs the student's kernel measured
+(04.5's checker measures its gradients itself). Submissions whose code uses suspicious tools more often
 than the solution does are flagged for review by hand (``Grade.flags``: ``sys.modules``,
 ``builtins``, trace/audit hooks, IPython callbacks, frame inspection, threads, ``os._exit``,
 printed ``PASS exercise`` lines, replaced library functions, ``__torch_function__``, ...).
@@ -88,6 +95,8 @@ raise NotImplementedError
 ```
 
 with your solution and run the cell: the checker under it prints PASS or FAIL with a hint.
+A predict-then-run exercise has a prediction cell first: run it *before* the experiment and do
+not change it afterwards (a prediction changed after the run scores nothing).
 Open questions (marked *graded by hand*) are answered in the markdown cell under them. Keep each
 answer in its exercise cell and do not delete cells: the grader runs your notebook from top to
 bottom and checks each answer itself, right after its exercise cell (what the notebook prints
@@ -108,6 +117,12 @@ def exercise_meta(cell) -> dict | None:
     model-answer cell, ``{"model_answer": "NN.k"}``, is no exercise)."""
     meta = cell.get("metadata", {}).get("lecturekit")
     return meta if isinstance(meta, dict) and "exercise" in meta else None
+
+
+def prediction_of(cell) -> str | None:
+    """The exercise whose prediction a cell records (``{"prediction": "NN.k"}``), or None."""
+    meta = cell.get("metadata", {}).get("lecturekit")
+    return meta.get("prediction") if isinstance(meta, dict) else None
 
 
 def model_answer_of(cell) -> str | None:
@@ -260,10 +275,12 @@ class Grade:
 
 
 CHECK_CALL = r"""check\(\s*["']{}["']"""
+PREDICT_CALL = r"""predict\(\s*["']{}["']"""
 
 
-def _answer_expression(source: str, exercise: str) -> str | None:
-    """The answer the source notebook checks: ``answer`` in ``lk.exercises.check("01.1", answer)``."""
+def _answer_expression(source: str, exercise: str, call: str = "check") -> str | None:
+    """The answer the source notebook checks: ``answer`` in ``lk.exercises.check("01.1", answer)``
+    (or the prediction in ``lk.exercises.predict("05.5", prediction)``, ``call="predict"``)."""
     import ast
 
     try:
@@ -280,24 +297,30 @@ def _answer_expression(source: str, exercise: str) -> str | None:
             continue
         name = getattr(node.func, "attr", getattr(node.func, "id", None))
         first = node.args[0]
-        if name == "check" and isinstance(first, ast.Constant) and first.value == exercise:
+        if name == call and isinstance(first, ast.Constant) and first.value == exercise:
             return ast.unparse(node.args[1])
     return None
 
 
 def _source_exercises(source: Path) -> list[dict]:
-    """The exercises of a solution notebook, in order: id, points, manual, answer expression."""
+    """The exercises of a solution notebook, in order: id, points, manual, answer expression,
+    and for a predict-then-run exercise the expression its prediction cell records."""
     notebook = json.loads(_read_text(source))
-    exercises = []
+    exercises, predictions = [], {}
     for cell in notebook["cells"]:
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if (predicted := prediction_of(cell)) is not None:
+            predictions[predicted] = _answer_expression(text, predicted, call="predict")
         meta = exercise_meta(cell)
         if not meta:
             continue
-        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         exercise = dict(meta, points=meta.get("points", 1), manual=bool(meta.get("manual")))
         if not exercise["manual"]:
             exercise["expression"] = _answer_expression(text, meta["exercise"])
         exercises.append(exercise)
+    for exercise in exercises:
+        if exercise["exercise"] in predictions:
+            exercise["prediction"] = predictions[exercise["exercise"]]
     return exercises
 
 
@@ -579,6 +602,37 @@ def _exercise_cells(cells, exercises: list[dict], problems: list[str]) -> dict[i
     return where
 
 
+def _prediction_cells(cells, exercises: list[dict]) -> dict[int, str]:
+    """Cell index -> the exercise whose prediction the cell records (metadata, else its call)."""
+    where = {i: p for i, cell in enumerate(cells) if (p := prediction_of(cell)) is not None}
+    for exercise in (e["exercise"] for e in exercises if e.get("prediction")):
+        if exercise not in where.values():
+            pattern = re.compile(PREDICT_CALL.format(re.escape(exercise)))
+            where.update({i: exercise for i, cell in enumerate(cells)
+                          if cell.cell_type == "code" and pattern.search(cell.source)})
+    return where
+
+
+def changed_prediction(prediction_cell, experiment_cell, exercise: str, value) -> str | None:
+    """Why a recorded prediction does not count, or None when it does: the submitted notebook
+    must show the prediction cell's record of this very value (else the prediction was edited
+    after that cell ran), and that cell must have run before the experiment cell."""
+    from .exercises import prediction_record
+
+    printed = "".join(
+        "".join(o.get("text", "")) if isinstance(o.get("text", ""), list) else o.get("text", "")
+        for o in prediction_cell.get("outputs", []) if o.get("output_type") == "stream")
+    if prediction_record(exercise, value) not in printed.splitlines():
+        return ("your notebook does not show this prediction recorded by its cell: it was written "
+                "after the cell last ran (or the cell never ran); a prediction counts only as "
+                "recorded before the experiment")
+    before, after = prediction_cell.get("execution_count"), experiment_cell.get("execution_count")
+    if not (isinstance(before, int) and isinstance(after, int) and before < after):
+        return ("your prediction cell ran after the experiment cell (see their execution counts): "
+                "a prediction changed after the run scores nothing")
+    return None
+
+
 class _Grading:
     """One submission in one kernel (restarted when it dies), exercises graded cell by cell:
     the kernel hands over each answer as plain data, the checkers run here."""
@@ -589,6 +643,11 @@ class _Grading:
         self.forbidden = {e["exercise"]: e.get("forbidden") for e in exercises}
         self.where = _exercise_cells(notebook.cells, exercises, result.problems)
         self.sources = {exercise: notebook.cells[i].source for i, exercise in self.where.items()}
+        self.notebook_cells = notebook.cells
+        self.prediction_expressions = {e["exercise"]: e["prediction"] for e in exercises
+                                       if e.get("prediction")}
+        self.prediction_where = _prediction_cells(notebook.cells, exercises)
+        self.predictions: dict[str, tuple] = {}   # exercise -> (status, value, cell index)
         self.checkers, self.timeout, self.result = checkers, timeout, result
         self.max_restarts, self.restarts = max_restarts, 0
         self.stash = f"_lecturekit_hooks_{secrets.token_hex(8)}"
@@ -614,6 +673,8 @@ class _Grading:
                 index, cell = self.cells[position]
                 reply = self.kernel.run(cell.source, self.timeout)
                 self._note(index, reply)
+                if self.kernel.is_alive() and index in self.prediction_where:
+                    self._record_prediction(self.prediction_where[index], index)
                 if self.kernel.is_alive() and index in self.where:
                     self._grade(self.where[index])
                 if not self.kernel.is_alive():   # the cell, or checking its answer, killed it
@@ -698,6 +759,31 @@ class _Grading:
         except grading.NotPlainData as error:
             return "fail", f"your answer cannot be graded: {error}"[:300]
 
+    def _record_prediction(self, exercise: str, index: int) -> None:
+        """Take the prediction the moment its cell has run, before the experiment exists here."""
+        expression = self.prediction_expressions.get(exercise)
+        if expression is not None and exercise not in self.predictions:
+            self.predictions[exercise] = (*self._answer(expression), index)
+
+    def _with_prediction(self, exercise: str, status: str, answer):
+        """A predict-then-run answer: the recorded prediction, then the measurement."""
+        from .exercises import with_prediction
+
+        if status != "ok" or exercise not in self.prediction_expressions:
+            return status, answer
+        if exercise not in self.predictions:
+            return "fail", ("no prediction was recorded: its cell (lk.exercises.predict) did not "
+                            "run before the experiment")
+        recorded, value, index = self.predictions[exercise]
+        if recorded != "ok":
+            return recorded, f"your prediction: {value}"
+        where = next((i for i, e in self.where.items() if e == exercise), None)
+        why = changed_prediction(self.notebook_cells[index], self.notebook_cells[where], exercise,
+                                 value) if where is not None else None
+        if why:
+            return "fail", why
+        return "ok", with_prediction(value, answer)
+
     def _grade(self, exercise: str) -> None:
         import ast
 
@@ -725,7 +811,7 @@ class _Grading:
             self.result.flags.append(f"review by hand: the code registered IPython event "
                                      f"callbacks ({', '.join(added)}); they were off while "
                                      "grading")
-        status, answer = self._answer(expression)
+        status, answer = self._with_prediction(exercise, *self._answer(expression))
         for case, checkers in cases:
             if status != "ok":
                 self.outcomes[case] = (status, answer)

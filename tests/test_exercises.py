@@ -4,7 +4,7 @@ raises, and never prints the answer of a compute-by-hand exercise."""
 import torch
 
 from lecturekit import exercises
-from lecturekit.exercises import evaluate
+from lecturekit.exercises import evaluate, nb04
 
 
 def conv_layer_params(kernel_size, in_channels, out_channels):
@@ -87,7 +87,7 @@ RIGHT = {
     "04.1": 0.25 ** 10,
     "04.2": lambda x: 4 / (torch.exp(x) + torch.exp(-x)) ** 2,
     "04.3": 0.4995,
-    "04.5": (2e-7, 1.3e-13),
+    "04.5": (nb04.gradient_ratio(10), nb04.gradient_ratio(20)),     # the measurement
     "05.1": 102_764_544,
     "07.1": 34_944,
     "07.2": lambda c_in, c_out, k, g: c_out * (c_in // g) * k * k,
@@ -272,6 +272,58 @@ def test_unanswered_and_nonsense_answers():
 def test_check_prints_one_line(capsys):
     exercises.check("01.1", 78_500)
     assert capsys.readouterr().out.startswith("PASS exercise 01.1")
+
+
+#: The predict-then-run exercises, and how many leading parts of the answer are the prediction.
+PREDICTION_PARTS = {"05.5": 1, "06.5": 3, "08.5": 1, "09.5": 1, "10.5": 1, "11.5": 1}
+
+
+def test_the_predict_then_run_exercises_are_these():
+    assert {e for e in exercises.exercise_ids() if exercises.predicted(e)} == set(PREDICTION_PARTS)
+
+
+def test_check_puts_the_recorded_prediction_before_the_measurement(capsys, monkeypatch):
+    import pytest
+
+    monkeypatch.setattr(exercises, "_PREDICTIONS", {})
+    exercises.check("10.5", RIGHT["10.5"][1])
+    assert "no prediction recorded" in capsys.readouterr().out
+    exercises.predict("10.5", True)                                   # a wrong prediction
+    assert capsys.readouterr().out == "prediction for 10.5 recorded: True\n"
+    exercises.check("10.5", RIGHT["10.5"][1])
+    assert capsys.readouterr().out.startswith("FAIL exercise 10.5")
+    exercises.predict("06.5", [60_900, 16, 1])
+    assert "recorded: (60900, 16, 1)" in capsys.readouterr().out
+    exercises.check("06.5", RIGHT["06.5"][3:])
+    assert capsys.readouterr().out.startswith("PASS exercise 06.5")
+    with pytest.raises(ValueError, match="exercise_id='10.1' asks for no prediction"):
+        exercises.predict("10.1", 3)
+
+
+def test_a_measurement_is_measured_again_not_range_checked():
+    shallow, deep = RIGHT["04.5"]
+    assert 1e-9 < shallow < 1e-5 and deep < 1e-11                # many orders of magnitude
+    for forged in [(0.5, 0.001), (shallow * 2, deep), (shallow, deep / 2)]:
+        assert not evaluate("04.5", forged).passed, forged
+    assert evaluate("04.5", (shallow * 1.02, deep * 0.98)).passed   # another CPU's rounding
+
+
+def test_the_checker_measures_what_notebook_04_printed():
+    import json
+    import os
+    import re
+    from pathlib import Path
+
+    import pytest
+
+    if not os.environ.get("LECTUREKIT_DATA") or os.environ.get("LECTUREKIT_SEED", "0") != "0":
+        pytest.skip("notebook 04 was executed on real MNIST at seed 0")
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "04_activations.ipynb"
+    text = "".join("".join(o.get("text", "")) for c in json.loads(path.read_text())["cells"]
+                   for o in c.get("outputs", []))
+    printed = re.search(r"depth 10: (\S+), depth 20: (\S+)\n", text)
+    assert printed, "notebook 04 prints the measured pair"
+    assert tuple(f"{r:.1e}" for r in RIGHT["04.5"]) == printed.groups()
 
 
 def test_check_function_names_the_failing_case_says_how_far_off_and_gives_the_hint():

@@ -134,6 +134,29 @@ class Bench:
         grading.kernel.run("del answer", PATIENT)
         return grading.outcomes[exercise]
 
+    def score_predicted(self, exercise, printed, counts):
+        """The outcome of predict-then-run ``exercise`` when its prediction cell ran with the
+        right prediction, the submitted notebook shows ``printed`` as that cell's output and
+        ``counts`` as the execution counts of the prediction and the experiment cells, and the
+        experiment cell then answers the right measurement."""
+        from test_exercises import PREDICTION_PARTS
+
+        parts, grading = PREDICTION_PARTS[exercise], self.grading
+        grading.kernel.run(f"right = RIGHT[{exercise!r}]\nprediction = right[:{parts}] if "
+                           f"{parts} > 1 else right[0]\nmeasured = right[{parts}:]", PATIENT)
+        grading.prediction_expressions[exercise] = "prediction"
+        grading.predictions.pop(exercise, None)
+        grading.notebook_cells = [
+            {"execution_count": counts[0], "outputs": [{"output_type": "stream", "text": printed}]},
+            {"execution_count": counts[1], "outputs": []}]
+        grading.where = {1: exercise}
+        grading._record_prediction(exercise, 0)
+        try:
+            return self.score(exercise, "", "answer = measured if len(measured) > 1 else measured[0]")
+        finally:
+            grading.prediction_expressions.pop(exercise)
+            grading.where = {}
+
     def close(self):
         self.grading.kernel.shutdown()
 
@@ -175,6 +198,21 @@ def test_the_right_answer_passes_and_every_attack_scores_nothing(bench, exercise
         assert status != "pass", (exercise, name, note)
         if name.startswith("forbidden"):
             assert "forbids" in note, (exercise, name, note)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", [e for e, _ in EXERCISES if exercises.predicted(e)])
+def test_a_prediction_changed_after_the_run_scores_nothing(bench, exercise):
+    from test_exercises import PREDICTION_PARTS, RIGHT, WRONG
+
+    parts = PREDICTION_PARTS[exercise]
+    right, wrong = (exercises.prediction_record(exercise, a[:parts] if parts > 1 else a[0])
+                    for a in (RIGHT[exercise], WRONG[exercise]))
+    assert bench.score_predicted(exercise, right, (6, 7))[0] == "pass"
+    edited = bench.score_predicted(exercise, wrong, (6, 7))        # ran with another prediction
+    rerun = bench.score_predicted(exercise, right, (8, 7))         # re-run after the experiment
+    assert edited[0] == rerun[0] == "fail", (edited, rerun)
+    assert "written after the cell last ran" in edited[1] and "ran after" in rerun[1]
 
 
 # --------------------------------------------------------------------------- the issue's notebook 02

@@ -263,6 +263,39 @@ def test_every_auto_graded_exercise_of_the_course_names_its_answer():
             assert exercise["manual"] or exercise["expression"], (path.name, exercise)
 
 
+def test_every_predicted_exercise_records_its_prediction_in_a_cell_before_its_run():
+    from lecturekit import exercises
+
+    for path in NOTEBOOKS:
+        cells = json.loads(path.read_text())["cells"]
+        order = {homework.prediction_of(c): i for i, c in enumerate(cells)
+                 if homework.prediction_of(c)}
+        for exercise in homework._source_exercises(path):
+            if exercise["manual"] or not exercises.predicted(exercise["exercise"]):
+                continue
+            run = next(i for i, c in enumerate(cells)
+                       if (homework.exercise_meta(c) or {}).get("exercise") == exercise["exercise"])
+            assert exercise.get("prediction") and order[exercise["exercise"]] < run, exercise
+
+
+def _cell(source, count, printed=None):
+    outputs = [{"output_type": "stream", "name": "stdout", "text": printed}] if printed else []
+    return {"cell_type": "code", "source": source, "execution_count": count, "outputs": outputs}
+
+
+def test_a_prediction_counts_only_as_recorded_before_its_run():
+    record = "prediction for 11.5 recorded: False\n"
+    run = _cell('lk.exercises.check("11.5", curve)', 7)
+    assert homework.changed_prediction(_cell("", 6, record), run, "11.5", False) is None
+    assert homework.changed_prediction(_cell("", 6, ["x\n", record]), run, "11.5", False) is None
+    edited = homework.changed_prediction(_cell("", 6, record), run, "11.5", True)
+    rerun = homework.changed_prediction(_cell("", 8, record.replace("False", "True")), run,
+                                        "11.5", True)
+    never = homework.changed_prediction(_cell("", None), run, "11.5", False)
+    assert "written after the cell last ran" in edited and "never ran" in never
+    assert "ran after the experiment cell" in rerun
+
+
 def test_lying_values_compare_unequal():
     from lecturekit.exercises import compare_function, plain, require_number
 

@@ -56,6 +56,7 @@ class Exercise:
     function: Callable[[Any], str | None]
     points: float | None = None     # hidden cases only; an exercise's points are in its cell
     forbidden: tuple = ()           # calls the solution must not use (grading.Forbidden)
+    predicted: bool = False         # predict, then run: the first part comes from predict()
 
     @property
     def exercise(self) -> str:
@@ -67,15 +68,23 @@ _REGISTRY: dict[str, Exercise] = {}
 
 
 def checker(exercise_id: str, title: str, points: float | None = None,
-            forbid: tuple = ()) -> Callable:
+            forbid: tuple = (), predicted: bool = False) -> Callable:
     """Register ``function(answer)`` as the checker of ``exercise_id`` ("01.2"). A hidden case
     of an exercise is named "01.2:what it checks" and may say how many ``points`` it is worth
     (default 1). ``forbid`` names the calls a solution must not use
-    (:class:`lecturekit.grading.Forbidden`): the grader scores an answer that uses one 0."""
+    (:class:`lecturekit.grading.Forbidden`): the grader scores an answer that uses one 0.
+    ``predicted``: a predict-then-run exercise; its answer starts with the prediction recorded
+    by :func:`predict` (see :func:`with_prediction`)."""
     def register(function: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-        _REGISTRY[exercise_id] = Exercise(exercise_id, title, function, points, tuple(forbid))
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title, function, points, tuple(forbid),
+                                          predicted)
         return function
     return register
+
+
+def predicted(exercise_id: str) -> bool:
+    """Whether ``exercise_id`` is a predict-then-run exercise (a prediction cell, then a run)."""
+    return _find(exercise_id).predicted
 
 
 def forbidden(exercise_id: str) -> tuple:
@@ -117,8 +126,48 @@ def _raised(error: Exception) -> str:
     return f"raised {name}: {error}" + (f" (line {line})" if line is not None else "")
 
 
+# --------------------------------------------------------------------------- predict, then run
+#: The predictions this kernel recorded, by exercise: what :func:`check` puts in front of the
+#: measurement. The grader keeps its own copy, taken the moment the prediction cell ran.
+_PREDICTIONS: dict[str, Any] = {}
+#: The line :func:`predict` prints; the grader compares it with the submitted notebook's output.
+PREDICTION_RECORD = "prediction for {exercise} recorded: {value!r}"
+
+
+def prediction_record(exercise_id: str, prediction: Any) -> str:
+    """The line that says a prediction was recorded (strings, numbers, booleans, tuples)."""
+    value = tuple(prediction) if isinstance(prediction, list) else prediction
+    return PREDICTION_RECORD.format(exercise=exercise_id, value=value)
+
+
+def predict(exercise_id: str, prediction: Any) -> None:
+    """Record the prediction of a predict-then-run exercise, before its experiment runs. The
+    grader takes it the moment this cell runs; a prediction changed after the run scores 0."""
+    if not predicted(exercise_id):
+        raise ValueError(f"exercise_id={exercise_id!r} asks for no prediction; the ones that do: "
+                         f"{', '.join(e for e in exercise_ids() if predicted(e))}")
+    _PREDICTIONS[exercise_id] = prediction
+    print(prediction_record(exercise_id, prediction))
+
+
+def with_prediction(prediction: Any, measured: Any) -> tuple:
+    """The answer a predict-then-run checker reads: the prediction's parts, then the
+    measurement's (``("lower", history, history_fast)`` from ``"lower"`` and a pair)."""
+    first = tuple(prediction) if isinstance(prediction, (tuple, list)) else (prediction,)
+    return first + (tuple(measured) if isinstance(measured, tuple) else (measured,))
+
+
 def check(exercise_id: str, answer: Any) -> None:
-    """Check an answer and print one PASS/FAIL line (use :func:`evaluate` for the result)."""
+    """Check an answer and print one PASS/FAIL line (use :func:`evaluate` for the result). For a
+    predict-then-run exercise the answer is the measurement; the prediction is the one
+    :func:`predict` recorded."""
+    exercise = _find(exercise_id)
+    if exercise.predicted:
+        if exercise_id not in _PREDICTIONS:
+            print(Result(exercise_id, False, f"{exercise.title} - no prediction recorded: run "
+                         f"the cell with lk.exercises.predict({exercise_id!r}, ...) first."))
+            return
+        answer = with_prediction(_PREDICTIONS[exercise_id], answer)
     print(evaluate(exercise_id, answer))
 
 

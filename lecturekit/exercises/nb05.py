@@ -67,7 +67,7 @@ def history_from_fields(fields: dict):
     return History(**known)
 
 
-@checker("05.5", "predict, then run: a 10x learning rate")
+@checker("05.5", "predict, then run: a 10x learning rate", predicted=True)
 def ten_times_the_learning_rate(answer) -> str:
     """(prediction, history, history_fast): the prediction, one of LR_OUTCOMES, then the
     History of the notebook's LeNet-5 run and of the same run with a 10x learning rate.
@@ -96,8 +96,8 @@ def ten_times_the_learning_rate(answer) -> str:
     accuracies = (f"{100 * before.final_test_accuracy:.1f}% before, "
                   f"{100 * after.final_test_accuracy:.1f}% with 10x")
     if prediction != measured:
-        raise Failure(f"your prediction ({prediction!r}) is not what was measured ({accuracies}). "
-                      "Look at the training loss of the 10x run: what does a loss that stays near "
+        raise Failure(f"your prediction ({prediction!r}) is not what your run measured; keep it "
+                      "(a prediction changed after the run scores nothing) and look at the training loss of the 10x run: what does a loss that stays near "
                       "ln 10 = 2.303 mean (exercise 05.3)?")
     if measured == LR_OUTCOMES[0]:
         return f"your prediction matches the measurement ({accuracies})."

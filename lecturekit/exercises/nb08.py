@@ -44,7 +44,7 @@ def gap_shape(answer) -> str:
     return "correct."
 
 
-@checker("08.5", "predict, then compute: the two heads at 32x32")
+@checker("08.5", "predict, then compute: the two heads at 32x32", predicted=True)
 def heads_at_32(answer) -> str:
     from ..analysis import count_parameters
     from ..models import create

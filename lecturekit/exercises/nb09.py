@@ -24,18 +24,21 @@ def ratio(answer) -> str:
                           "have 3*9*C^2.", rel=1e-3)
 
 
-@checker("09.5", "predict, then look: which stack trains slower")
+@checker("09.5", "predict, then run: which stack serves single images slower", predicted=True)
 def slower_stack(answer) -> str:
+    """(slower, seconds): the prediction, then the CPU seconds each network took for 200 test
+    images, one at a time, forward only (a dict by name); the outcome is the student's own run."""
     names = ("two 3x3 per stage", "one 5x5 per stage")
     if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and answer[0] in names
             and isinstance(answer[1], dict) and set(answer[1]) == set(names)):
-        raise Failure(f"pass (slower, seconds): slower one of {names}, seconds a dict with both names.")
+        raise Failure(f"predict one of {names}, then pass seconds: a dict with both names.")
     slower, seconds = answer
     if not all(isinstance(s, float) and s > 0 for s in seconds.values()):
-        raise Failure("the seconds must be the measured training times (positive numbers).")
+        raise Failure("the seconds must be the measured CPU times (positive numbers).")
     measured = max(names, key=seconds.get)
     if slower != measured:
-        raise Failure(f"your prediction ({slower!r}) is not what was measured: think of what a layer "
-                      "costs besides its multiply-adds (reading and writing its feature maps).")
-    return (f"your prediction matches the measurement ({seconds[names[0]]:.1f} s against "
-            f"{seconds[names[1]]:.1f} s).")
+        raise Failure("your prediction is not what your run measured; keep it (a prediction "
+                      "changed after the run scores nothing) and think of what a layer costs "
+                      "besides its multiply-adds (reading and writing its feature maps).")
+    return (f"your prediction matches the measurement ({seconds[names[0]]:.2f} s against "
+            f"{seconds[names[1]]:.2f} s).")

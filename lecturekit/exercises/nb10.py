@@ -38,7 +38,7 @@ def channels_4a(answer) -> str:
                           "branches.")
 
 
-@checker("10.5", "predict, then compute: a wider 5x5 reduction")
+@checker("10.5", "predict, then compute: a wider 5x5 reduction", predicted=True)
 def wider_reduction(answer) -> str:
     from ..analysis import mult_adds
     from ..models.googlenet import TABLE_1, Inception
