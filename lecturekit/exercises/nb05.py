@@ -97,7 +97,8 @@ def ten_times_the_learning_rate(answer) -> str:
                   f"{100 * after.final_test_accuracy:.1f}% with 10x")
     if prediction != measured:
         raise Failure(f"your prediction ({prediction!r}) is not what your run measured; keep it "
-                      "(a prediction changed after the run scores nothing) and look at the training loss of the 10x run: what does a loss that stays near "
+                      "(a prediction changed after the run scores nothing) and look at the "
+                      "training loss of the 10x run: what does a loss that stays near "
                       "ln 10 = 2.303 mean (exercise 05.3)?")
     if measured == LR_OUTCOMES[0]:
         return f"your prediction matches the measurement ({accuracies})."

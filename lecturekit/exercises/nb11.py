@@ -53,6 +53,7 @@ def sigmoid_prediction(answer) -> str:
     measured = curve[-1] >= 0.15
     if trains != measured:
         raise Failure(f"your prediction trains={trains} does not match your run; keep it (a "
-                      "prediction changed after the run scores nothing) and look at the sigmoid's derivative (at most 1/4) and at "
-                      "how BN keeps its inputs in the range where it is not flat.")
+                      "prediction changed after the run scores nothing) and look at the "
+                      "sigmoid's derivative (at most 1/4) and at how BN keeps its inputs in the "
+                      "range where it is not flat.")
     return f"your prediction matches the run (final accuracy {100 * curve[-1]:.1f}%)."
