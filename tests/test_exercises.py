@@ -269,6 +269,29 @@ def test_unanswered_and_nonsense_answers():
     assert not evaluate("00.1", [1, 2]).passed
 
 
+def test_checkers_leave_the_students_random_state_as_it_was():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    for exercise_id in ("04.5", "14.5", "14.6", "15.5"):      # checkers that seed torch
+        evaluate(exercise_id, RIGHT[exercise_id])
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_a_checker_module_that_fails_to_import_is_a_loud_error(tmp_path, monkeypatch):
+    import sys
+
+    import pytest
+
+    monkeypatch.setattr(exercises, "__path__", [*exercises.__path__, str(tmp_path)])
+    (tmp_path / "nb98.py").write_text("import no_such_module_here\n")
+    monkeypatch.delitem(sys.modules, "lecturekit.exercises.nb98", raising=False)
+    with pytest.raises(ModuleNotFoundError, match="no_such_module_here"):
+        evaluate("98.1", 1)
+    with pytest.raises(KeyError, match="no checker for exercise '97.1'"):
+        evaluate("97.1", 1)
+
+
 def test_check_prints_one_line(capsys):
     exercises.check("01.1", 78_500)
     assert capsys.readouterr().out.startswith("PASS exercise 01.1")
