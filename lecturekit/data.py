@@ -478,14 +478,3 @@ class Loader:
             flips = (torch.rand(b, generator=self.generator) < 0.5).to(x.device)
             x = torch.where(flips.view(b, 1, 1, 1), x.flip(3), x)
         return x
-
-
-def local_copies() -> list[str]:
-    """Names of the data sets that have a local copy in the data directory."""
-    root = env.data_dir()
-    found = []
-    for info in SPECS.values():
-        folders = [info.torchvision_folder, *FOLDER_ALIASES[info.name]]
-        if any((root / f).is_dir() for f in folders):
-            found.append(info.name)
-    return found

@@ -46,21 +46,6 @@ def history_figure(history, total_steps: int | None = None, steps_per_epoch: int
     return figure
 
 
-def plot_histories(histories: dict, metric: str = "test_accuracy",
-                   title: str | None = None) -> Figure:
-    """One curve per run, e.g. ``{"tanh": h1, "ReLU": h2}``, of a per-epoch metric."""
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    for label, history in histories.items():
-        values = np.asarray(getattr(history, metric), dtype=float)
-        if "accuracy" in metric:
-            values = 100 * values
-        ax.plot(history.epoch, values, "o-", label=label)
-    ax.set(xlabel="epoch", ylabel=metric.replace("_", " ") + (" (%)" if "accuracy" in metric else ""),
-           title=title or metric.replace("_", " "))
-    ax.legend()
-    return fig
-
-
 def timeline(milestones, title: str = "CNN architectures, 1998-2016") -> Figure:
     """The course timeline: architectures in order of publication (evenly spaced, so that
     2012-2016 is readable), labels alternating above and below, with the idea each introduced."""
