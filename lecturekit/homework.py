@@ -63,7 +63,7 @@ answer runs in the kernel, where it can behave differently when it is being grad
 recognize the checker's inputs, which are readable in the installed package unless they are
 hidden cases), and a student who attacks the tracer can hide a forbidden call made outside the
 exercise cell from it (not a call named in the cell). A prediction changed and then re-run
-from the top leaves no trace, and 05.5, 09.5 and 11.5 grade runs the student's kernel measured
+from the top leaves no trace, and 05.5 and 11.5 grade runs the student's kernel measured
 (04.5's checker measures its gradients itself). Submissions whose code uses suspicious tools more often
 than the solution does are flagged for review by hand (``Grade.flags``: ``sys.modules``,
 ``builtins``, trace/audit hooks, IPython callbacks, frame inspection, threads, ``os._exit``,

@@ -101,7 +101,8 @@ PLANS: dict[str, Plan] = {plan.name: plan for plan in [
            "He et al. 2015, Figure 6 (degradation and its residual cure); notebook 13",
            gpu_image_size=32)
       for kind in ("plain", "resnet") for depth in (20, 56)],
-    Plan("nin_cifar", {"width": 0.5}, 32, onecycle(30), onecycle(60, batch_size=256, lr=0.2),
+    Plan("nin_cifar", {"width": 0.5}, 32, onecycle(30, amp="bf16"),
+         onecycle(60, batch_size=256, lr=0.2, amp="auto"),
          "NIN with its global-average-pooling head, for class activation maps; notebook 08"),
     Plan("densenet_bc100_cifar", {"depth": 40}, 32, onecycle(30, batch_size=64, weight_decay=1e-4),
          onecycle(100, batch_size=64, weight_decay=1e-4),
