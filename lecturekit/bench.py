@@ -253,6 +253,104 @@ def nbval_figure(seconds: float, returncode: int) -> Figure:
     return Figure("all notebooks under nbval, smoke profile", value, "passes", "make notebooks")
 
 
+#: The T4's peak single-precision rate is 8.1 TFLOPS (NVIDIA T4 Tensor Core GPU datasheet,
+#: 2019); small CIFAR networks in eager PyTorch reach a fraction of it. We assume 1.5 TFLOP/s
+#: (ResNet-20 training at about 6,000 images/s, 0.25 GFLOP an image forward and backward) plus
+#: 4 ms an optimizer step (kernel launches and Python: what bounds the small networks), so the
+#: minutes below estimate the arithmetic; they are not a measurement on a T4.
+T4_PEAK_FLOPS = 8.1e12
+T4_ASSUMED_FLOPS = 1.5e12
+T4_ASSUMED_SECONDS_PER_STEP = 0.004
+GPU_NOTEBOOK_MINUTES = 5
+
+_COUNT_START = """import torch.utils.flop_counter
+from torch.optim.optimizer import register_optimizer_step_post_hook
+_dry_run_counter = torch.utils.flop_counter.FlopCounterMode(display=False)
+_dry_run_counter.__enter__()
+_dry_run_steps = []
+register_optimizer_step_post_hook(lambda *_: _dry_run_steps.append(1))"""
+_COUNT_END = """import json, lecturekit.train
+_dry_run_counter.__exit__(None, None, None)
+print("DRY-RUN " + json.dumps({"executed": _dry_run_counter.get_total_flops(),
+                               "executed_steps": len(_dry_run_steps),
+                               **vars(lecturekit.train.COMPUTE)}))"""
+
+
+def count_notebook(path: Path, timeout: int = 3600) -> dict:
+    """Execute a copy of notebook ``path`` in the ``gpu`` profile with ``fit`` in dry-run mode
+    (:data:`lecturekit.train.DRY_RUN_VARIABLE`) and everything else run for real under
+    ``torch.utils.flop_counter``: the floating-point operations it would do on a GPU."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(_COUNT_START))
+    notebook.cells.append(nbformat.v4.new_code_cell(_COUNT_END))
+    saved = dict(os.environ)
+    os.environ.update({env.PROFILE_VARIABLE: "gpu", train.DRY_RUN_VARIABLE: "1",
+                       "LECTUREKIT_NO_PROGRESS": "1", "MPLBACKEND": "agg"})
+    start, died = time.perf_counter(), []
+    try:
+        NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    except Exception as error:    # a kernel that died counts as nothing counted, not a crash
+        died.append(type(error).__name__)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    import json
+
+    counted = {"errors": died, "seconds": time.perf_counter() - start}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and cell.source != _COUNT_END:
+                counted["errors"].append(output.get("ename", "error"))
+            if output.get("name") == "stdout" and "DRY-RUN " in output.get("text", ""):
+                line = output["text"].split("DRY-RUN ", 1)[1].splitlines()[0]
+                counted.update(json.loads(line))
+    return counted
+
+
+def t4_minutes(flops: float, steps: int) -> float:
+    """The minutes a T4 would take for ``flops`` in ``steps`` optimizer steps, by the assumed
+    rates above (arithmetic plus a fixed cost per step)."""
+    return (flops / T4_ASSUMED_FLOPS + steps * T4_ASSUMED_SECONDS_PER_STEP) / 60
+
+
+def gpu_compute_figure(name: str, counted: dict) -> Figure:
+    """One notebook's ``gpu``-profile compute and the T4 minutes it implies."""
+    if "flops" not in counted:
+        return Figure(f"notebook {name}, gpu profile compute", "FAILED: nothing counted",
+                      f"<= {GPU_NOTEBOOK_MINUTES} T4 min", "make gpu-compute")
+    total = counted["flops"] + counted["executed"]
+    steps = counted["train_steps"] + counted["executed_steps"]
+    minutes = t4_minutes(total, steps)
+    failed = len(counted["errors"])
+    errors = f"; {failed} cell{'s' * (failed != 1)} failed in the dry run" if failed else ""
+    value = (f"{total / 1e12:,.1f} TFLOP, {steps:,} steps ({counted['train_images']:,} images "
+             f"in {counted['fits']} fit calls; {counted['executed'] / 1e12:,.1f} TFLOP and "
+             f"{counted['executed_steps']:,} steps outside fit): {minutes:.1f} T4 min{errors}")
+    return Figure(f"notebook {name}, gpu profile compute", value,
+                  f"about {GPU_NOTEBOOK_MINUTES} T4 min (at {T4_ASSUMED_FLOPS / 1e12:g} TFLOP/s "
+                  f"and {1000 * T4_ASSUMED_SECONDS_PER_STEP:g} ms a step)",
+                  "python -m lecturekit bench --only gpu-compute")
+
+
+def gpu_compute() -> list[Figure]:
+    """Every notebook's training compute in the ``gpu`` profile, counted without a GPU."""
+    figures = []
+    with tempfile.TemporaryDirectory() as folder:
+        for path in sorted(env.notebooks_dir().glob("*.ipynb")):
+            copy = Path(folder) / path.name
+            copy.write_bytes(path.read_bytes())
+            counted = count_notebook(copy)
+            if "flops" not in counted:            # once more: a kernel can die of a neighbour
+                counted = count_notebook(copy)
+            print(f"  {path.name}: {counted}", flush=True)
+            figures.append(gpu_compute_figure(path.name, counted))
+    return figures
+
+
 BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
     "lenet5": lambda: lenet("lenet5", 99.0),
     "lenet5_1998": lambda: lenet("lenet5_1998", 98.5),
@@ -261,6 +359,7 @@ BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
     "conv2d": conv2d_ratio,
     "loader": loader_ratio,
     "notebooks": notebooks,
+    "gpu-compute": gpu_compute,
 }
 
 

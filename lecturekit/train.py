@@ -310,6 +310,8 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
         raise TypeError(f"train_data must have a length (a DataLoader or a list of batches, "
                         f"not a generator), got {check.describe(train_data)}")
     steps_per_epoch = len(train_batches)
+    if dry_run():
+        return _count_instead(model, train_data, train_batches, test_data, epochs, device)
     opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
     sched = make_schedule(opt, schedule, lr, epochs * steps_per_epoch, steps_per_epoch,
                           step_epochs, milestones, gamma, warmup_steps)
@@ -381,6 +383,76 @@ def fit(model: nn.Module, train_data: Any, test_data: Any = None, epochs: int = 
                 break
     finally:
         display.close(history)
+    return history
+
+
+# --------------------------------------------------------------------------- dry runs
+#: With this variable set, :func:`fit` trains nothing: it measures one training step of the
+#: model on its first batch and counts what its epochs would process. ``python -m lecturekit
+#: bench --only gpu-compute`` runs every notebook so in the ``gpu`` profile, which gives each
+#: notebook's training compute without a GPU (see :func:`lecturekit.bench.gpu_compute`).
+DRY_RUN_VARIABLE = "LECTUREKIT_DRY_RUN"
+
+
+@dataclass
+class Compute:
+    """What the calls of :func:`fit` in a dry run would have processed."""
+    fits: int = 0
+    train_steps: int = 0      # optimizer steps, all epochs
+    train_images: int = 0     # images seen in training, all epochs
+    eval_images: int = 0      # test images evaluated after each epoch
+    flops: float = 0.0        # of those: forward and backward passes, and evaluation
+
+
+#: The running tally of this process's dry run.
+COMPUTE = Compute()
+
+
+def dry_run() -> bool:
+    """Whether ``$LECTUREKIT_DRY_RUN`` asks :func:`fit` to count instead of train."""
+    return os.environ.get(DRY_RUN_VARIABLE, "") not in ("", "0")
+
+
+def _count_instead(model: nn.Module, train_data: Any, train_batches: Any, test_data: Any,
+                   epochs: int, device: torch.device) -> History:
+    """Count, with ``torch.utils.flop_counter``, the floating-point operations of one training
+    step (forward and backward) and of one evaluation pass on the first batch, and add what
+    ``epochs`` epochs would take to :data:`COMPUTE`. The model's weights are left as they
+    were (no optimizer step); the returned history has the epochs with NaN measurements."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    x, y = next(iter(train_batches))
+    x, y = x.to(device), y.to(device)
+    model.train()
+    with FlopCounterMode(display=False) as counted:
+        F.cross_entropy(_first_forward(model, x, y, "train_data").float(), y).backward()
+    model.zero_grad(set_to_none=True)
+    train_per_image = counted.get_total_flops() / len(y)
+    model.eval()
+    with FlopCounterMode(display=False) as counted, torch.no_grad():
+        model(x)
+    eval_per_image = counted.get_total_flops() / len(y)
+    per_epoch = len(train_data) if isinstance(train_data, ImageDataset) else (
+        len(train_batches) * len(y))
+    tests = 0
+    if isinstance(test_data, ImageDataset):
+        tests = len(test_data)
+    elif test_data is not None:
+        tests = sum(len(labels) for _, labels in test_data)
+    COMPUTE.fits += 1
+    COMPUTE.train_steps += epochs * len(train_batches)
+    COMPUTE.train_images += epochs * per_epoch
+    COMPUTE.eval_images += epochs * tests
+    COMPUTE.flops += epochs * (per_epoch * train_per_image + tests * eval_per_image)
+    nan = float("nan")
+    history = History()
+    for epoch in range(1, epochs + 1):
+        history.epoch.append(epoch)
+        for series in (history.train_loss, history.train_accuracy, history.lr, history.seconds):
+            series.append(nan)
+        if test_data is not None:
+            history.test_loss.append(nan)
+            history.test_accuracy.append(nan)
     return history
 
 

@@ -38,3 +38,18 @@ def test_a_table_reads_back_and_a_subset_run_keeps_the_other_rows_and_their_date
     assert merged[2].name == "c"
     old_format = "| benchmark | measured | target | reproduce with |\n|---|---|---|---|\n| a | 1 | | `x` |"
     assert bench.read_table(old_format) == []
+
+
+def test_t4_minutes_add_the_arithmetic_and_a_fixed_cost_per_step():
+    assert bench.t4_minutes(bench.T4_ASSUMED_FLOPS * 60, 0) == pytest.approx(1)
+    assert bench.t4_minutes(0, 15_000) == pytest.approx(15_000 * bench.T4_ASSUMED_SECONDS_PER_STEP / 60)
+
+
+def test_a_gpu_compute_row_adds_fit_and_the_rest_and_reports_failed_cells():
+    counted = {"flops": 3e12, "executed": 1.5e12, "train_steps": 1000, "executed_steps": 500,
+               "train_images": 128_000, "fits": 2, "errors": ["NameError"]}
+    row = bench.gpu_compute_figure("13_resnet.ipynb", counted)
+    minutes = bench.t4_minutes(4.5e12, 1500)
+    assert row.value == (f"4.5 TFLOP, 1,500 steps (128,000 images in 2 fit calls; 1.5 TFLOP and "
+                         f"500 steps outside fit): {minutes:.1f} T4 min; 1 cell failed in the dry run")
+    assert bench.gpu_compute_figure("x.ipynb", {"errors": []}).value == "FAILED: nothing counted"

@@ -91,9 +91,9 @@ def test_unknown_or_unshipped_names_get_one_sentence():
     with pytest.raises(ValueError, match="pretrained network") as error:
         lk.models.create("resnet21_cifar", pretrained=True)
     assert "choose one of" in str(error.value) and "\n" not in str(error.value)
-    if "densenet_bc100_cifar" not in SHIPPED:
-        with pytest.raises(ValueError, match="reproduce densenet_bc100_cifar"):
-            lk.models.create("densenet_bc100_cifar", pretrained=True)
+    if "densenet_bc100_cifar.depth40" not in SHIPPED:
+        with pytest.raises(ValueError, match="reproduce densenet_bc100_cifar.depth40"):
+            lk.models.create("densenet_bc100_cifar.depth40", pretrained=True)
     with pytest.raises(ValueError, match="pretrained=True"):
         lk.models.create("resnet56_cifar.degradation")
 

@@ -251,3 +251,33 @@ def test_channels_last_changes_the_memory_layout_of_inputs_and_weights():
     assert weight.is_contiguous(memory_format=torch.channels_last) and not weight.is_contiguous()
     weight, x = run(False)
     assert x.is_contiguous() and weight.is_contiguous()
+
+
+def test_a_dry_run_fit_counts_the_epochs_flops_and_leaves_the_weights_untouched(monkeypatch):
+    monkeypatch.setenv(train.DRY_RUN_VARIABLE, "1")
+    monkeypatch.setattr(train, "COMPUTE", train.Compute())
+    batches = float_batches()                 # lists of (images, labels) batches
+    model = linear_model()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    history = train.fit(model, batches, batches, epochs=3, **QUIET)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    images = sum(len(y) for _, y in batches)
+    counted = train.COMPUTE
+    assert (counted.fits, counted.train_steps) == (1, 3 * len(batches))
+    assert (counted.train_images, counted.eval_images) == (3 * images, 3 * images)
+    # a 16 -> 2 linear layer: 2*16*2 FLOPs forward an image, twice that backward (the input's
+    # gradient is not needed for the first layer, but the weights' is: 2*16*2 again)
+    forward = 2 * 16 * 2
+    assert counted.flops == 3 * images * (forward + forward) + 3 * images * forward
+    assert history.epoch == [1, 2, 3] and all(a != a for a in history.test_accuracy)   # NaN
+
+
+def test_without_the_dry_run_variable_fit_trains_and_counts_nothing(monkeypatch):
+    monkeypatch.delenv(train.DRY_RUN_VARIABLE, raising=False)
+    monkeypatch.setattr(train, "COMPUTE", train.Compute())
+    model = linear_model()
+    before = model[1].weight.clone()
+    train.fit(model, float_batches(), epochs=1, **QUIET)
+    assert not torch.equal(before, model[1].weight) and train.COMPUTE == train.Compute()
+    monkeypatch.setenv(train.DRY_RUN_VARIABLE, "0")
+    assert not train.dry_run()
