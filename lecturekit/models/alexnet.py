@@ -20,20 +20,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import register
+from .blocks import ConvNormAct, lrn
 
-
-def _conv(in_channels: int, out_channels: int, kernel: int, stride: int = 1, padding: int = 0,
-          groups: int = 1) -> list[tuple[str, nn.Module]]:
-    return [("conv", nn.Conv2d(in_channels, out_channels, kernel, stride, padding, groups=groups)),
-            ("relu", nn.ReLU(inplace=True))]
-
-
-def local_response_norm() -> nn.LocalResponseNorm:
-    """The paper's local response normalization (section 3.3): b = a / (k + alpha * sum of a^2
-    over n = 5 neighbouring channels)^beta with k = 2, alpha = 1e-4, beta = 0.75. PyTorch's
-    LocalResponseNorm divides its ``alpha`` by n, so the paper's alpha is passed as n * 1e-4."""
-    n, k, alpha, beta = 5, 2.0, 1e-4, 0.75
-    return nn.LocalResponseNorm(size=n, alpha=n * alpha, beta=beta, k=k)
+#: The paper's local response normalization (section 3.3), kept under its old name:
+#: :func:`lecturekit.models.blocks.lrn` with its defaults k = 2, n = 5, alpha = 1e-4, beta = 0.75.
+local_response_norm = lrn
 
 
 class AlexNet(nn.Module):
@@ -46,6 +37,12 @@ class AlexNet(nn.Module):
         super().__init__()
         c1, c2, c3, c4, c5 = channels
 
+        def conv(cin, cout, kernel, stride=1, padding=0, groups=1):
+            """A convolution and its ReLU, named ``conv`` and ``relu`` (no batch norm in 2012)."""
+            unit = ConvNormAct(cin, cout, kernel, stride, padding, groups=groups, norm=False,
+                               names=dict(conv="conv", act="relu"))
+            return list(unit.named_children())
+
         def block(name, layers):
             return name, nn.Sequential(OrderedDict(layers))
 
@@ -56,11 +53,11 @@ class AlexNet(nn.Module):
             return [("pool", nn.MaxPool2d(kernel_size=3, stride=2))]
 
         self.features = nn.Sequential(OrderedDict([
-            block("conv1", _conv(in_channels, c1, 11, stride=4, padding=2) + norm() + pool()),
-            block("conv2", _conv(c1, c2, 5, padding=2, groups=groups) + norm() + pool()),
-            block("conv3", _conv(c2, c3, 3, padding=1)),                   # across both GPUs
-            block("conv4", _conv(c3, c4, 3, padding=1, groups=groups)),
-            block("conv5", _conv(c4, c5, 3, padding=1, groups=groups) + pool()),
+            block("conv1", conv(in_channels, c1, 11, stride=4, padding=2) + norm() + pool()),
+            block("conv2", conv(c1, c2, 5, padding=2, groups=groups) + norm() + pool()),
+            block("conv3", conv(c2, c3, 3, padding=1)),                   # across both GPUs
+            block("conv4", conv(c3, c4, 3, padding=1, groups=groups)),
+            block("conv5", conv(c4, c5, 3, padding=1, groups=groups) + pool()),
         ]))
         self.avgpool = nn.AdaptiveAvgPool2d((6, 6))  # 6x6 already at 224x224; any size works
         # Dropout sets each output unit of fc6 and of fc7 to zero with probability 0.5 (the
@@ -101,14 +98,13 @@ class AlexNetSmall(nn.Module):
         def norm() -> nn.Module:
             return local_response_norm() if lrn else nn.Identity()
 
+        def conv(cin, cout, kernel, groups=1):   # 'same' padding, ReLU, no batch norm
+            return ConvNormAct(cin, cout, kernel, padding=kernel // 2, groups=groups, norm=False)
+
         self.features = nn.Sequential(
-            nn.Conv2d(in_channels, c1, 3, padding=1), nn.ReLU(inplace=True), norm(),
-            nn.MaxPool2d(3, 2, padding=1),                                     # 16x16 (of 32x32)
-            nn.Conv2d(c1, c2, 5, padding=2, groups=groups), nn.ReLU(inplace=True), norm(),
-            nn.MaxPool2d(3, 2, padding=1),                                     # 8x8
-            nn.Conv2d(c2, c3, 3, padding=1), nn.ReLU(inplace=True),
-            nn.Conv2d(c3, c4, 3, padding=1, groups=groups), nn.ReLU(inplace=True),
-            nn.Conv2d(c4, c5, 3, padding=1, groups=groups), nn.ReLU(inplace=True),
+            *conv(in_channels, c1, 3), norm(), nn.MaxPool2d(3, 2, padding=1),  # 16x16 (of 32x32)
+            *conv(c1, c2, 5, groups), norm(), nn.MaxPool2d(3, 2, padding=1),   # 8x8
+            *conv(c2, c3, 3), *conv(c3, c4, 3, groups), *conv(c4, c5, 3, groups),
             nn.MaxPool2d(3, 2, padding=1),                                     # 4x4
         )
         self.classifier = nn.Sequential(  # dropout on the outputs of fc6 and fc7, as in AlexNet

@@ -13,17 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import register
-
-
-def conv_relu(in_channels: int, out_channels: int, kernel: int, stride: int = 1,
-              padding: int = 0, batch_norm: bool = False) -> nn.Sequential:
-    layers: list[nn.Module] = [nn.Conv2d(in_channels, out_channels, kernel, stride, padding,
-                                         bias=not batch_norm)]
-    if batch_norm:
-        layers.append(nn.BatchNorm2d(out_channels))
-    layers.append(nn.ReLU(inplace=True))
-    return nn.Sequential(*layers)
+from . import blocks, register
+from .blocks import ConvNormAct
 
 
 class NaiveInception(nn.Module):
@@ -31,9 +22,9 @@ class NaiveInception(nn.Module):
 
     def __init__(self, in_channels: int, ch1x1: int, ch3x3: int, ch5x5: int) -> None:
         super().__init__()
-        self.branch1 = conv_relu(in_channels, ch1x1, 1)
-        self.branch2 = conv_relu(in_channels, ch3x3, 3, padding=1)
-        self.branch3 = conv_relu(in_channels, ch5x5, 5, padding=2)
+        self.branch1 = ConvNormAct(in_channels, ch1x1, 1, norm=False)
+        self.branch2 = ConvNormAct(in_channels, ch3x3, 3, padding=1, norm=False)
+        self.branch3 = ConvNormAct(in_channels, ch5x5, 5, padding=2, norm=False)
         self.branch4 = nn.MaxPool2d(3, stride=1, padding=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -48,13 +39,13 @@ class Inception(nn.Module):
                  ch5x5_reduce: int, ch5x5: int, pool_proj: int, batch_norm: bool = False) -> None:
         super().__init__()
         bn = batch_norm
-        self.branch1 = conv_relu(in_channels, ch1x1, 1, batch_norm=bn)
-        self.branch2 = nn.Sequential(conv_relu(in_channels, ch3x3_reduce, 1, batch_norm=bn),
-                                     conv_relu(ch3x3_reduce, ch3x3, 3, padding=1, batch_norm=bn))
-        self.branch3 = nn.Sequential(conv_relu(in_channels, ch5x5_reduce, 1, batch_norm=bn),
-                                     conv_relu(ch5x5_reduce, ch5x5, 5, padding=2, batch_norm=bn))
+        self.branch1 = ConvNormAct(in_channels, ch1x1, 1, norm=bn)
+        self.branch2 = nn.Sequential(ConvNormAct(in_channels, ch3x3_reduce, 1, norm=bn),
+                                     ConvNormAct(ch3x3_reduce, ch3x3, 3, padding=1, norm=bn))
+        self.branch3 = nn.Sequential(ConvNormAct(in_channels, ch5x5_reduce, 1, norm=bn),
+                                     ConvNormAct(ch5x5_reduce, ch5x5, 5, padding=2, norm=bn))
         self.branch4 = nn.Sequential(nn.MaxPool2d(3, stride=1, padding=1),
-                                     conv_relu(in_channels, pool_proj, 1, batch_norm=bn))
+                                     ConvNormAct(in_channels, pool_proj, 1, norm=bn))
         self.out_channels = ch1x1 + ch3x3 + ch5x5 + pool_proj
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -68,7 +59,7 @@ class AuxiliaryClassifier(nn.Module):
     def __init__(self, in_channels: int, num_classes: int) -> None:
         super().__init__()
         self.pool = nn.AdaptiveAvgPool2d(4)  # 14x14 -> 4x4, the paper's 5x5/3 pooling
-        self.conv = conv_relu(in_channels, 128, 1)
+        self.conv = ConvNormAct(in_channels, 128, 1, norm=False)
         self.fc = nn.Sequential(nn.Flatten(), nn.Linear(128 * 4 * 4, 1024), nn.ReLU(inplace=True),
                                 nn.Dropout(0.7), nn.Linear(1024, num_classes))
 
@@ -93,11 +84,14 @@ class GoogLeNet(nn.Module):
     def __init__(self, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False,
                  lrn: bool = True) -> None:
         super().__init__()
-        norm = (lambda: nn.LocalResponseNorm(5, 1e-4, 0.75, 1.0)) if lrn else nn.Identity
+        # the authors' Caffe definition: LRN of 5 channels, Caffe's alpha 1e-4 (2e-5 in the
+        # paper's convention, see blocks.lrn), beta 0.75, k = 1
+        norm = (lambda: blocks.lrn(alpha=2e-5, k=1.0)) if lrn else nn.Identity
         self.stem = nn.Sequential(
-            conv_relu(in_channels, 64, 7, stride=2, padding=3), nn.MaxPool2d(3, 2, ceil_mode=True),
-            norm(), conv_relu(64, 64, 1), conv_relu(64, 192, 3, padding=1), norm(),
-            nn.MaxPool2d(3, 2, ceil_mode=True))
+            ConvNormAct(in_channels, 64, 7, stride=2, padding=3, norm=False),
+            nn.MaxPool2d(3, 2, ceil_mode=True), norm(),
+            ConvNormAct(64, 64, 1, norm=False), ConvNormAct(64, 192, 3, padding=1, norm=False),
+            norm(), nn.MaxPool2d(3, 2, ceil_mode=True))
         self.inception3a = Inception(*TABLE_1["3a"])
         self.inception3b = Inception(*TABLE_1["3b"])
         self.pool3 = nn.MaxPool2d(3, 2, ceil_mode=True)
@@ -139,7 +133,7 @@ class GoogLeNetSmall(nn.Module):
             return Inception(in_channels, *widths, batch_norm=True)
 
         stem_out = max(8, int(round(192 * width)))
-        self.stem = nn.Sequential(conv_relu(in_channels, stem_out, 3, padding=1, batch_norm=True),
+        self.stem = nn.Sequential(ConvNormAct(in_channels, stem_out, 3, padding=1, norm=True),
                                   nn.MaxPool2d(3, 2, padding=1))
         blocks: list[nn.Module] = []
         channels = stem_out

@@ -15,25 +15,20 @@ so the count can be checked exactly: it keeps one 5x5 branch in the 35x35 module
 
 from __future__ import annotations
 
+import functools
+
 import torch
 from torch import nn
 
 from . import he_init_, register
+from .blocks import ConvNormAct
 
 IntPair = int | tuple[int, int]
 
 
-def conv_bn(in_channels: int, out_channels: int, kernel: IntPair, stride: int = 1,
-            padding: IntPair = 0, *, batch_norm: bool = True, eps: float = 0.001,
-            activation: type[nn.Module] = nn.ReLU) -> nn.Sequential:
-    """Convolution, batch norm, ReLU: v3's basic unit (BN's eps 0.001 as in the released
-    network). Without batch norm the convolution keeps its bias (BN's shift replaces it
-    otherwise); ``activation`` swaps the ReLU (the small network's sigmoid baseline)."""
-    layers: list[nn.Module] = [nn.Conv2d(in_channels, out_channels, kernel, stride, padding,
-                                         bias=not batch_norm)]
-    if batch_norm:
-        layers.append(nn.BatchNorm2d(out_channels, eps=eps))
-    return nn.Sequential(*layers, activation())
+#: v3's basic unit: convolution, batch norm (eps 0.001 as in the released network), ReLU;
+#: the shared :class:`~lecturekit.models.blocks.ConvNormAct` with v3's epsilon.
+conv_bn = functools.partial(ConvNormAct, eps=0.001, inplace=False)
 
 
 def factorized(in_channels: int, out_channels: int, n: int) -> nn.Sequential:
@@ -168,13 +163,6 @@ def inception_v3(*, num_classes: int = 1000, in_channels: int = 3, aux_logits: b
 
 
 # ----------------------------------------------------------------- a small CIFAR network
-def conv_unit(in_channels: int, out_channels: int, kernel: int, batch_norm: bool,
-              activation: type[nn.Module]) -> nn.Sequential:
-    """The small network's unit: :func:`conv_bn` with 'same' padding, BN's default eps."""
-    return conv_bn(in_channels, out_channels, kernel, padding=kernel // 2, batch_norm=batch_norm,
-                   eps=1e-5, activation=activation)
-
-
 class SmallInception(nn.Module):
     """Two branches (1x1, and 1x1 -> 3x3), concatenated: a minimal Inception module, with or
     without batch normalization and with a choice of nonlinearity."""
@@ -182,10 +170,10 @@ class SmallInception(nn.Module):
     def __init__(self, in_channels: int, ch1x1: int, ch3x3: int, batch_norm: bool,
                  activation: type[nn.Module]) -> None:
         super().__init__()
+        unit = functools.partial(ConvNormAct, norm=batch_norm, act=activation, inplace=False)
         self.branches = Branches(
-            conv_unit(in_channels, ch1x1, 1, batch_norm, activation),
-            nn.Sequential(conv_unit(in_channels, ch3x3 // 2, 1, batch_norm, activation),
-                          conv_unit(ch3x3 // 2, ch3x3, 3, batch_norm, activation)))
+            unit(in_channels, ch1x1, 1),
+            nn.Sequential(unit(in_channels, ch3x3 // 2, 1), unit(ch3x3 // 2, ch3x3, 3, padding=1)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.branches(x)
@@ -216,7 +204,8 @@ def inception_bn_cifar(*, num_classes: int = 10, in_channels: int = 3, batch_nor
 
     s1, s2, s3 = c(16) + c(32), c(32) + c(48), c(48) + c(64)   # module outputs per stage
     model = nn.Sequential(
-        *conv_unit(in_channels, c(32), 3, batch_norm, act), nn.MaxPool2d(2),
+        *ConvNormAct(in_channels, c(32), 3, padding=1, norm=batch_norm, act=act, inplace=False),
+        nn.MaxPool2d(2),
         module(c(32), c(16), c(32)), module(s1, c(16), c(32)), nn.MaxPool2d(2),
         module(s1, c(32), c(48)), module(s2, c(32), c(48)), nn.MaxPool2d(2),
         module(s2, c(48), c(64)), module(s3, c(48), c(64)),

@@ -14,21 +14,21 @@ from __future__ import annotations
 from torch import nn
 
 from . import register
+from .blocks import ConvNormAct
 
 
 def mlpconv(in_channels: int, widths: tuple[int, int, int], kernel: int, stride: int = 1,
             padding: int = 0, batch_norm: bool = False) -> nn.Sequential:
     """A k x k convolution followed by two 1x1 convolutions (a 3-layer MLP at every pixel),
-    each followed by ReLU (and, with ``batch_norm``, by batch normalization before it)."""
+    each followed by ReLU (and, with ``batch_norm``, by batch normalization before it). The
+    convolutions keep their biases even before batch norm, as the shipped ``nin_cifar``
+    weights were trained with them."""
     layers: list[nn.Module] = []
     for i, width in enumerate(widths):
-        if i == 0:
-            layers.append(nn.Conv2d(in_channels, width, kernel, stride, padding))
-        else:
-            layers.append(nn.Conv2d(widths[i - 1], width, 1))
-        if batch_norm:
-            layers.append(nn.BatchNorm2d(width))
-        layers.append(nn.ReLU(inplace=True))
+        first = i == 0
+        layers += ConvNormAct(in_channels if first else widths[i - 1], width,
+                              kernel if first else 1, stride if first else 1,
+                              padding if first else 0, norm=batch_norm, bias=True)
     return nn.Sequential(*layers)
 
 

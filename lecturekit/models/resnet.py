@@ -21,25 +21,25 @@ from torch import nn
 
 from ..recipes import CIFAR_CLASS
 from . import he_init_, register
-
-
-def conv3x3(in_channels: int, out_channels: int, stride: int = 1, groups: int = 1) -> nn.Conv2d:
-    return nn.Conv2d(in_channels, out_channels, 3, stride, padding=1, groups=groups, bias=False)
-
-
-def conv1x1(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
-    return nn.Conv2d(in_channels, out_channels, 1, stride, bias=False)
+from .blocks import ConvNormAct, DropPath, conv1x1, conv3x3
 
 
 class BasicBlock(nn.Module):
-    """Two 3x3 convolutions with batch norm; ReLU(F(x) + shortcut(x))."""
+    """Two 3x3 convolutions with batch norm; ReLU(F(x) + shortcut(x)). Grouped and wider
+    blocks are :class:`Bottleneck`'s (``groups``, ``width_per_group``): a basic block has no
+    reduced middle layer to widen or split, so it accepts only their defaults."""
 
     expansion = 1
     layout = ("conv1", "bn1", "relu", "conv2", "bn2")   # the residual branch, in order
     after_add = "relu"
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1,
-                 shortcut: nn.Module | None = None, **_) -> None:
+                 shortcut: nn.Module | None = None, groups: int = 1,
+                 width_per_group: int = 64) -> None:
+        if groups != 1 or width_per_group != 64:
+            raise ValueError(f"BasicBlock takes only groups=1 and width_per_group=64 (grouped or "
+                             f"wide blocks are Bottleneck's), got groups={groups!r} and "
+                             f"width_per_group={width_per_group!r}")
         super().__init__()
         self.conv1 = conv3x3(in_channels, channels, stride)
         self.bn1 = nn.BatchNorm2d(channels)
@@ -97,11 +97,11 @@ class ResNet(nn.Module):
                  in_channels: int = 3, groups: int = 1, width_per_group: int = 64,
                  stride_on_3x3: bool = False) -> None:
         super().__init__()
-        self.block_options = (dict(groups=groups, width_per_group=width_per_group,
-                                   stride_on_3x3=stride_on_3x3) if block is Bottleneck else {})
-        self.stem = nn.Sequential(
-            nn.Conv2d(in_channels, 64, 7, 2, padding=3, bias=False), nn.BatchNorm2d(64),
-            nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, padding=1))
+        self.block_options = dict(groups=groups, width_per_group=width_per_group)
+        if issubclass(block, Bottleneck):
+            self.block_options["stride_on_3x3"] = stride_on_3x3
+        self.stem = nn.Sequential(*ConvNormAct(in_channels, 64, 7, 2, padding=3),
+                                  nn.MaxPool2d(3, 2, padding=1))
         self.channels = 64
         self.layer1 = self._stage(block, 64, layers[0], stride=1)
         self.layer2 = self._stage(block, 128, layers[1], stride=2)
@@ -203,8 +203,9 @@ class ZeroPadShortcut(nn.Module):
 
 class CifarBlock(BasicBlock):
     """A basic block for the CIFAR networks: option-A shortcuts, or none at all for the
-    "plain" networks, and stochastic depth (the residual branch survives with probability
-    ``survival`` in training, and is scaled by it at test time)."""
+    "plain" networks, and stochastic depth (:class:`~lecturekit.models.blocks.DropPath`: the
+    residual branch survives with probability ``survival`` in training, and is scaled by it
+    at test time)."""
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1,
                  residual: bool = True, survival: float = 1.0) -> None:
@@ -212,17 +213,19 @@ class CifarBlock(BasicBlock):
         if residual and (stride != 1 or in_channels != channels):
             shortcut = ZeroPadShortcut(channels - in_channels, stride)
         super().__init__(in_channels, channels, stride, shortcut)
-        self.has_shortcut, self.survival = residual, survival
+        self.has_shortcut = residual
+        self.drop_path = DropPath(survival)
+
+    @property
+    def survival(self) -> float:
+        """The probability that the residual branch survives in training (Huang et al.'s p_l)."""
+        return self.drop_path.survival
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.has_shortcut:
             return F.relu(self.residual(x))
         identity = x if self.shortcut is None else self.shortcut(x)
-        if self.training and self.survival < 1.0:
-            if torch.rand(()) >= self.survival:      # drop the whole block for this batch
-                return F.relu(identity)
-            return F.relu(self.residual(x) + identity)
-        return F.relu(self.survival * self.residual(x) + identity)
+        return F.relu(self.drop_path(self.residual(x)) + identity)
 
 
 class CifarResNet(nn.Module):
@@ -237,8 +240,7 @@ class CifarResNet(nn.Module):
         if (depth - 2) % 6:
             raise ValueError(f"CIFAR ResNets have depth 6n+2 (20, 32, 44, 56, 110, ...), got {depth}")
         n = (depth - 2) // 6
-        self.stem = nn.Sequential(conv3x3(in_channels, width), nn.BatchNorm2d(width),
-                                  nn.ReLU(inplace=True))
+        self.stem = ConvNormAct(in_channels, width, 3, padding=1)
         total, index, channels, stages = 3 * n, 0, width, []
         for stage, out in enumerate((width, 2 * width, 4 * width)):
             blocks = []
@@ -389,10 +391,9 @@ class CifarBottleneckResNet(nn.Module):
             raise ValueError(f"bottleneck CIFAR ResNets have depth 9n+2 (164, 1001, ...), got {depth}")
         n, unit = (depth - 2) // 9, PreActBottleneck if preact else OriginalBottleneck
         self.preact = preact
-        stem: list[nn.Module] = [conv3x3(in_channels, 16)]
-        if not preact:
-            stem += [nn.BatchNorm2d(16), nn.ReLU(inplace=True)]
-        self.stem = nn.Sequential(*stem)
+        # v2 units start with BN -> ReLU, so the stem is a bare convolution
+        self.stem = ConvNormAct(in_channels, 16, 3, padding=1, norm=not preact,
+                                act=None if preact else nn.ReLU, bias=False)
         channels, stages = 16, []
         for stage, width in enumerate((16, 32, 64)):
             units = []

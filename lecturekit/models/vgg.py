@@ -13,6 +13,7 @@ from __future__ import annotations
 from torch import nn
 
 from . import register
+from .blocks import ConvNormAct, lrn
 
 M = "M"         # 2x2 max pooling
 LRN = "LRN"     # local response normalization (A-LRN only)
@@ -41,14 +42,13 @@ def make_features(configuration: list, batch_norm: bool = False, in_channels: in
         if item == M:
             layers.append(nn.MaxPool2d(2, 2))
         elif item == LRN:
-            layers.append(nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0))  # the paper's
+            layers.append(lrn())    # AlexNet's parameters (the paper, section 2.1)
         else:
             out, kernel = item if isinstance(item, tuple) else (item, 3)
             out = max(4, int(round(out * width)))
-            layers.append(nn.Conv2d(channels, out, kernel, padding=kernel // 2))
-            if batch_norm:
-                layers.append(nn.BatchNorm2d(out))
-            layers.append(nn.ReLU(inplace=True))
+            # the convolutions keep their bias even before batch norm, as torchvision's vgg*_bn
+            layers += ConvNormAct(channels, out, kernel, padding=kernel // 2, norm=batch_norm,
+                                  bias=True)
             channels = out
     return nn.Sequential(*layers)
 

@@ -15,24 +15,7 @@ import torch
 from torch import nn
 
 from . import register
-
-
-class SeparableConv2d(nn.Sequential):
-    """A depthwise k x k convolution (``groups=in_channels``) then a pointwise 1x1 convolution.
-    Parameters: k*k*C_in + C_in*C_out, against k*k*C_in*C_out for a regular convolution."""
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3,
-                 stride: int = 1, bias: bool = False) -> None:
-        super().__init__()
-        self.depthwise = nn.Conv2d(in_channels, in_channels, kernel_size, stride,
-                                   padding=kernel_size // 2, groups=in_channels, bias=False)
-        self.pointwise = nn.Conv2d(in_channels, out_channels, 1, bias=bias)
-
-
-def separable_bn(in_channels: int, out_channels: int, relu_first: bool = True) -> list[nn.Module]:
-    """ReLU -> separable convolution -> BN: the unit the flows are built of."""
-    layers: list[nn.Module] = [nn.ReLU()] if relu_first else []
-    return layers + [SeparableConv2d(in_channels, out_channels), nn.BatchNorm2d(out_channels)]
+from .blocks import ConvNormAct, SeparableConv2d  # noqa: F401 (xception.SeparableConv2d, notebook 12)
 
 
 class XceptionBlock(nn.Module):
@@ -45,16 +28,18 @@ class XceptionBlock(nn.Module):
         layers: list[nn.Module] = []
         channels = in_channels
         for i, width in enumerate(widths):
-            layers += separable_bn(channels, width, relu_first or i > 0)
+            # the unit of the flows: ReLU -> separable convolution -> BN (Figure 5)
+            if relu_first or i > 0:
+                layers.append(nn.ReLU())
+            layers += ConvNormAct(channels, width, 3, separable=True, act=None)
             channels = width
         if downsample:
             layers.append(nn.MaxPool2d(3, 2, padding=1))
         self.residual = nn.Sequential(*layers)
         self.shortcut: nn.Module = nn.Identity()
         if downsample or channels != in_channels:
-            self.shortcut = nn.Sequential(
-                nn.Conv2d(in_channels, channels, 1, stride=2 if downsample else 1, bias=False),
-                nn.BatchNorm2d(channels))
+            self.shortcut = ConvNormAct(in_channels, channels, 1, stride=2 if downsample else 1,
+                                        act=None)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.residual(x) + self.shortcut(x)
@@ -66,8 +51,7 @@ class Xception(nn.Module):
     def __init__(self, num_classes: int = 1000, in_channels: int = 3, middle_blocks: int = 8) -> None:
         super().__init__()
         self.entry = nn.Sequential(
-            nn.Conv2d(in_channels, 32, 3, 2, bias=False), nn.BatchNorm2d(32), nn.ReLU(inplace=True),
-            nn.Conv2d(32, 64, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
+            *ConvNormAct(in_channels, 32, 3, 2), *ConvNormAct(32, 64, 3),
             XceptionBlock(64, [128, 128], downsample=True, relu_first=False),
             XceptionBlock(128, [256, 256], downsample=True),
             XceptionBlock(256, [728, 728], downsample=True))
@@ -75,8 +59,8 @@ class Xception(nn.Module):
                                       for _ in range(middle_blocks)])
         self.exit = nn.Sequential(
             XceptionBlock(728, [728, 1024], downsample=True),
-            SeparableConv2d(1024, 1536), nn.BatchNorm2d(1536), nn.ReLU(inplace=True),
-            SeparableConv2d(1536, 2048), nn.BatchNorm2d(2048), nn.ReLU(inplace=True))
+            *ConvNormAct(1024, 1536, 3, separable=True),
+            *ConvNormAct(1536, 2048, 3, separable=True))
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                                   nn.Linear(2048, num_classes))
 
@@ -92,12 +76,6 @@ def xception(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
 
 
 # ----------------------------------------------------------------- a small CIFAR network
-def _conv_unit(in_channels: int, out_channels: int, separable: bool) -> list[nn.Module]:
-    conv = (SeparableConv2d(in_channels, out_channels) if separable
-            else nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False))
-    return [conv, nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True)]
-
-
 @register("separable_cifar", family="xception", paper="xception", input_shape=(3, 32, 32),
           recipe=dict(epochs=6, batch_size=128, optimizer="sgd", lr=0.1, momentum=0.9,
                       weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True))
@@ -107,12 +85,15 @@ def separable_cifar(*, num_classes: int = 10, in_channels: int = 3, separable: b
     3x3 convolutions after the first are depthwise separable (``separable=True``) or regular,
     to compare the two at equal depth and width, as Chollet (2016, arXiv:1610.02357) compares
     Xception with Inception v3. No published count."""
-    layers = _conv_unit(in_channels, width, separable=False)
+    def unit(cin: int, cout: int, separable: bool) -> list[nn.Module]:
+        return list(ConvNormAct(cin, cout, 3, padding=1, separable=separable))
+
+    layers = unit(in_channels, width, separable=False)
     channels = width
     for stage, out in enumerate((width, 2 * width, 4 * width)):
         if stage > 0:
             layers.append(nn.MaxPool2d(2))
-        layers += _conv_unit(channels, out, separable) + _conv_unit(out, out, separable)
+        layers += unit(channels, out, separable) + unit(out, out, separable)
         channels = out
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(channels, num_classes))

@@ -5,6 +5,7 @@ import torch
 
 from lecturekit import analysis, models
 from lecturekit.models import inception
+from lecturekit.models.blocks import ConvNormAct
 
 
 def test_inception_v3_with_the_auxiliary_head_equals_torchvisions():
@@ -63,6 +64,6 @@ def test_one_conv_bn_unit_serves_v3_and_the_small_network():
     v3 = inception.conv_bn(8, 16, 3)
     assert [type(m).__name__ for m in v3] == ["Conv2d", "BatchNorm2d", "ReLU"]
     assert v3[0].bias is None and v3[1].eps == 0.001
-    plain = inception.conv_unit(8, 16, 3, batch_norm=False, activation=torch.nn.Sigmoid)
+    plain = ConvNormAct(8, 16, 3, padding=1, norm=False, act=torch.nn.Sigmoid)
     assert [type(m).__name__ for m in plain] == ["Conv2d", "Sigmoid"] and plain[0].bias is not None
     assert plain(torch.zeros(1, 8, 5, 5)).shape == (1, 16, 5, 5)      # 'same' padding
