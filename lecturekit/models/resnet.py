@@ -5,10 +5,10 @@ a mapping H(x), let them fit the residual F(x) = H(x) - x and add x back through
 shortcut, y = F(x) + x. Table 1 lists the ImageNet networks of 18, 34, 50, 101 and 152 layers
 (basic blocks of two 3x3 convolutions for 18/34, bottleneck blocks 1x1-3x3-1x1 for 50+);
 section 4.2 the CIFAR-10 networks of depth 6n+2 with 16, 32 and 64 channels and parameter-free
-"option A" shortcuts (identity, zero-padding for the extra channels). The same builders give
-the wide variants (Zagoruyko & Komodakis 2016) and ResNeXt (Xie et al. 2016) through the
-bottleneck's width and groups, and stochastic depth (Huang et al. 2016) as an option of the
-CIFAR networks.
+"option A" shortcuts (identity, zero-padding for the extra channels). The same classes give
+the wide ImageNet variant (Zagoruyko & Komodakis 2016, registered in wide_resnet.py) and
+ResNeXt (Xie et al. 2016, in resnext.py) through the bottleneck's width and groups, and
+stochastic depth (Huang et al. 2016) as an option of the CIFAR networks.
 """
 
 from __future__ import annotations
@@ -127,7 +127,9 @@ class ResNet(nn.Module):
         return self.head(x)
 
 
-# The ImageNet networks of Table 1 (and two descendants), each exactly torchvision's.
+# The ImageNet networks of Table 1, each exactly torchvision's. Their descendants built from
+# the same Bottleneck live in their families' files: wide_resnet50_2 in wide_resnet.py,
+# resnext50_32x4d and resnext101_32x8d in resnext.py.
 IMAGENET = dict(paper="resnet", input_shape=(3, 224, 224))
 
 
@@ -159,32 +161,6 @@ def resnet101(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
 def resnet152(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """ResNet-152 (He et al. 2015, arXiv:1512.03385), Table 1: bottlenecks, 3-8-36-3."""
     return ResNet(Bottleneck, [3, 8, 36, 3], num_classes, in_channels)
-
-
-@register("wide_resnet50_2", family="wide_resnet", paper="wide_resnet", input_shape=(3, 224, 224),
-          torchvision="wide_resnet50_2")
-def wide_resnet50_2(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-    """Wide ResNet-50-2 (Zagoruyko & Komodakis 2016, arXiv:1605.07146): ResNet-50 with
-    bottlenecks twice as wide."""
-    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels, width_per_group=128,
-                  stride_on_3x3=True)
-
-
-@register("resnext50_32x4d", family="resnext", paper="resnext", input_shape=(3, 224, 224),
-          torchvision="resnext50_32x4d")
-def resnext50_32x4d(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-    """ResNeXt-50 32x4d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 4 in every
-    bottleneck."""
-    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels, groups=32,
-                  width_per_group=4, stride_on_3x3=True)
-
-
-@register("resnext101_32x8d", family="resnext", paper="resnext", input_shape=(3, 224, 224),
-          torchvision="resnext101_32x8d")
-def resnext101_32x8d(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-    """ResNeXt-101 32x8d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 8."""
-    return ResNet(Bottleneck, [3, 4, 23, 3], num_classes, in_channels, groups=32,
-                  width_per_group=8, stride_on_3x3=True)
 
 
 # --------------------------------------------------------------------------- CIFAR ResNets

@@ -7,7 +7,8 @@ every path, concatenated, then one 1x1 on the concatenation; (c) one 1x1 to C*d 
 grouped 3x3 convolution with C groups, one 1x1. Form (c) is how it is implemented (and is the
 group convolution of AlexNet's two-GPU split); ``equivalent_forms`` builds all three with the
 same weights so that one can check they compute the same function. The ImageNet ResNeXt-50
-and -101 builders are in ``resnet.py`` (a bottleneck with ``groups`` and ``width_per_group``).
+and -101 are registered here, built from ``resnet.py``'s bottleneck with ``groups`` and
+``width_per_group``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from . import register
+from .resnet import Bottleneck, ResNet
 
 
 class SplitPaths(nn.Module):
@@ -80,3 +84,21 @@ def equivalent_forms(in_channels: int = 256, cardinality: int = 32, width: int =
             grouped.grouped.weight[columns] = path[2].weight
             grouped.expand.weight[:, columns] = path[4].weight
     return split, concat, grouped
+
+
+# ------------------------------------------------------------------------ ImageNet
+@register("resnext50_32x4d", family="resnext", paper="resnext", input_shape=(3, 224, 224),
+          torchvision="resnext50_32x4d")
+def resnext50_32x4d(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNeXt-50 32x4d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 4 in every
+    bottleneck."""
+    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels, groups=32,
+                  width_per_group=4, stride_on_3x3=True)
+
+
+@register("resnext101_32x8d", family="resnext", paper="resnext", input_shape=(3, 224, 224),
+          torchvision="resnext101_32x8d")
+def resnext101_32x8d(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """ResNeXt-101 32x8d (Xie et al. 2016, arXiv:1611.05431): 32 groups of width 8."""
+    return ResNet(Bottleneck, [3, 4, 23, 3], num_classes, in_channels, groups=32,
+                  width_per_group=8, stride_on_3x3=True)

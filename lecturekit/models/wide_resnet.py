@@ -6,7 +6,9 @@ instead of stacking more of them. WRN-d-k has depth d = 6n+4 (n pre-activation u
 counted as in the paper) and widths 16, 16k, 32k, 64k. The block types of the paper's Figure 1:
 (a) basic, (b) bottleneck, (c) basic-wide and (d) wide-dropout, dropout between the two
 convolutions, after the ReLU (section 2.3). WRN-28-10 (36.5M parameters) beat the 1001-layer
-ResNet on CIFAR-10 while training several times faster. The ImageNet wide_resnet50_2 is in ``resnet.py``.
+ResNet on CIFAR-10 while training several times faster. The ImageNet ``wide_resnet50_2``
+(ResNet-50 with bottlenecks twice as wide) is registered here too, built from ``resnet.py``'s
+classes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import he_init_, register
-from .resnet import CIFAR_RECIPE
+from .resnet import CIFAR_RECIPE, Bottleneck, ResNet
 
 
 class WideBlock(nn.Module):
@@ -107,3 +109,13 @@ def _register(depth: int, widen: int) -> None:
 
 for _depth, _widen in [(28, 10), (40, 4), (16, 4), (16, 8), (16, 1), (10, 2), (10, 4)]:
     _register(_depth, _widen)
+
+
+# ------------------------------------------------------------------------ ImageNet
+@register("wide_resnet50_2", family="wide_resnet", paper="wide_resnet", input_shape=(3, 224, 224),
+          torchvision="wide_resnet50_2")
+def wide_resnet50_2(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+    """Wide ResNet-50-2 (Zagoruyko & Komodakis 2016, arXiv:1605.07146): ResNet-50 with
+    bottlenecks twice as wide."""
+    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels, width_per_group=128,
+                  stride_on_3x3=True)

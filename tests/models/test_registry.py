@@ -152,13 +152,16 @@ def test_every_builder_takes_keywords_only_num_classes_and_in_channels_first():
         models.entry("lenet5").builder(10, 1)
 
 
-def test_grep_finds_each_imagenet_resnet_builder_once():
+def test_each_builder_is_defined_once_in_its_familys_file():
     from pathlib import Path
 
-    source = (Path(models.__file__).parent / "resnet.py").read_text()
-    for name in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "wide_resnet50_2",
-                 "resnext50_32x4d", "resnext101_32x8d"):
-        assert source.count(f"def {name}(") == 1
+    folder = Path(models.__file__).parent
+    for file, names in [("resnet.py", ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")),
+                        ("wide_resnet.py", ("wide_resnet50_2",)),
+                        ("resnext.py", ("resnext50_32x4d", "resnext101_32x8d"))]:
+        for name in names:
+            counts = {f.name: f.read_text().count(f"def {name}(") for f in folder.glob("*.py")}
+            assert counts.pop(file) == 1 and not any(counts.values()), name
 
 
 def test_num_classes_and_channels():
