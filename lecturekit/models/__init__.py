@@ -151,4 +151,5 @@ def create(name: str, pretrained: bool = False, **kwargs: Any) -> nn.Module:
 
 
 # Each module registers its family; the order is the order of list_models().
-from . import lenet, alexnet, nin, vgg, googlenet, inception, xception, resnet, wide_resnet, resnext, densenet  # noqa: E402, F401, I001
+from . import lenet, alexnet, nin, vgg, googlenet, inception, xception  # noqa: E402, F401, I001
+from . import resnet, wide_resnet, resnext, densenet, mobilenet  # noqa: E402, F401, I001
