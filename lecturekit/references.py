@@ -50,6 +50,8 @@ PAPERS: dict[str, Paper] = {p.key: p for p in [
     Paper("xception", "Chollet", 2016,
           "Xception: deep learning with depthwise separable convolutions", "CVPR 2017",
           "1610.02357"),
+    Paper("mobilenet_v2", "Sandler, Howard, Zhu, Zhmoginov, Chen", 2018, "MobileNetV2: "
+          "inverted residuals and linear bottlenecks", "CVPR", "1801.04381"),
     Paper("wide_resnet", "Zagoruyko, Komodakis", 2016, "Wide residual networks", "BMVC",
           "1605.07146"),
     Paper("resnext", "Xie, Girshick, Dollar, Tu, He", 2016, "Aggregated residual "

@@ -145,13 +145,6 @@ CITES_ANOTHER_PAPER = {
 }
 
 
-# Papers whose entry in lecturekit.references.PAPERS is still to be added.
-PAPER_PENDING = {
-    "mobilenet_v2": "references.PAPERS needs Paper('mobilenet_v2', 'Sandler, Howard, Zhu, "
-                    "Zhmoginov, Chen', 2018, ...)",
-}
-
-
 def citation_case(name):
     if name in CITES_ANOTHER_PAPER:
         return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=CITES_ANOTHER_PAPER[name]))
@@ -160,8 +153,6 @@ def citation_case(name):
 
 @pytest.mark.parametrize("name", [citation_case(n) for n in models.list_models()])
 def test_every_builder_cites_its_papers_first_author_and_year(name):
-    if models.entry(name).paper not in references.PAPERS and name in PAPER_PENDING:
-        pytest.xfail(PAPER_PENDING[name])
     entry = models.entry(name)
     assert entry.paper in references.PAPERS, f"{name}: paper key {entry.paper!r} is not in PAPERS"
     paper = references.PAPERS[entry.paper]
