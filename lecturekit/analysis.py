@@ -7,6 +7,7 @@ multiply-add as two FLOPs); nothing here is a hand-written FLOP counter.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -113,6 +114,46 @@ def count_parameters(model: nn.Module | Iterable[nn.Parameter], trainable_only: 
 
 
 # --------------------------------------------------------------------------- receptive field
+# The one rule (Araujo, Norris & Sim, 2019, "Computing receptive fields of convolutional neural
+# networks", Distill): along one axis, a unit at index i sees input pixels lo + i*jump ...
+# hi + i*jump. A window (kernel k, stride s, padding p, dilation d) maps (jump, lo, hi) to
+# (jump*s, lo - p*jump, hi + (d*(k-1) - p)*jump). :func:`receptive_field` applies it along a
+# stack of layers; :mod:`lecturekit.interpret` applies it along a traced graph.
+Axis = tuple[int, int, int]        # (jump, lo, hi)
+INPUT_AXIS: Axis = (1, 0, 0)       # each input pixel sees itself
+
+
+def grow(axis: Axis, kernel: int, stride: int, padding: int = 0, dilation: int = 1) -> Axis:
+    """The receptive field (jump, lo, hi) along one axis after one more window."""
+    jump, lo, hi = axis
+    return jump * stride, lo - padding * jump, hi + (dilation * (kernel - 1) - padding) * jump
+
+
+def _pair(value, default) -> tuple[int, int]:
+    """A window's size, stride, padding or dilation as torch stores it (an int, or a sequence
+    of one or two ints) as a pair; ``default`` where it is None."""
+    value = default if value is None else value
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    return check.pair(value, "a window's size, stride, padding or dilation")
+
+
+def module_window(module: nn.Module):
+    """(kernel, stride, padding, dilation) of a convolution or pooling module, each a pair
+    (height, width), or None for any other module."""
+    if not isinstance(module, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
+        return None
+    kernel = _pair(module.kernel_size, None)
+    stride = _pair(module.stride, kernel) if module.stride else kernel
+    dilation = _pair(getattr(module, "dilation", 1), 1)
+    padding = module.padding
+    if padding == "valid":
+        padding = 0
+    elif padding == "same":
+        padding = tuple(d * (k - 1) // 2 for k, d in zip(kernel, dilation))
+    return kernel, stride, _pair(padding, 0), dilation
+
+
 @dataclass(frozen=True)
 class ReceptiveField:
     """Receptive field after each layer of a stack (size in input pixels, and `jump`, the
@@ -135,32 +176,32 @@ def _window(layer: nn.Module | Sequence[int]) -> tuple[int, int, int] | None:
         kernel, stride, *rest = (check.integer(v, "each layer's kernel_size, stride and "
                                                "dilation", 1) for v in layer)
         return kernel, stride, rest[0] if rest else 1
-    if isinstance(layer, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
-        def first(v):
-            return v[0] if isinstance(v, tuple) else v
-        stride = first(layer.stride) if layer.stride is not None else first(layer.kernel_size)
-        return first(layer.kernel_size), stride, first(getattr(layer, "dilation", 1))
-    return None
+    window = module_window(layer)
+    if window is None:
+        return None
+    kernel, stride, _padding, dilation = window
+    return kernel[0], stride[0], dilation[0]
 
 
 def receptive_field(layers: Iterable[nn.Module | Sequence[int]]) -> ReceptiveField:
     """Receptive field of a stack of layers, each given as a module (conv or pooling;
     others are skipped) or as ``(kernel_size, stride[, dilation])``.
 
-    ``r_out = r_in + (dilation*(k-1)) * jump_in`` and ``jump_out = jump_in * stride``.
+    ``r_out = r_in + (dilation*(k-1)) * jump_in`` and ``jump_out = jump_in * stride``: the
+    rule of :func:`grow` (padding moves the field, it does not change its size).
     """
     if isinstance(layers, (torch.Tensor, str)) or not isinstance(layers, Iterable):
         raise TypeError(f"layers must be a list of conv/pooling modules (or an nn.Sequential) "
                         f"or of (kernel_size, stride[, dilation]) tuples, got {check.describe(layers)}")
-    size, jump, sizes, jumps = 1, 1, [], []
+    axis, sizes, jumps = INPUT_AXIS, [], []
     for layer in layers:
         window = _window(layer)
         if window is None:
             continue
         kernel, stride, dilation = window
-        size += dilation * (kernel - 1) * jump
-        jump *= stride
-        sizes.append(size)
+        axis = grow(axis, kernel, stride, dilation=dilation)
+        jump, lo, hi = axis
+        sizes.append(hi - lo + 1)
         jumps.append(jump)
     if not sizes:
         raise ValueError("layers has no convolution or pooling layer (nn.Conv2d, nn.MaxPool2d, "
@@ -259,14 +300,8 @@ def _check_model_input(model: nn.Module, input_size: Sequence[int], device) -> t
 def _counted_forward(model: nn.Module, input_size: Sequence[int],
                     device: str | torch.device) -> FlopCounterMode:
     """One forward pass of zeros in evaluation mode under a FLOP counter."""
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            _forward(model, torch.zeros(*input_size, device=device),
-                     f"input_size={tuple(input_size)}")
-    finally:
-        model.train(was_training)
+    with evaluating(model), torch.no_grad(), FlopCounterMode(display=False) as counter:
+        _forward(model, torch.zeros(*input_size, device=device), f"input_size={tuple(input_size)}")
     return counter
 
 
@@ -311,37 +346,120 @@ def mult_adds(model: nn.Module, input_size: Sequence[int],
     return _counted_forward(model, input_size, device).get_total_flops() // 2
 
 
-@torch.no_grad()
-def feature_maps(model: nn.Module, x: torch.Tensor,
-                modules: Iterable[tuple[str, nn.Module]] | None = None) -> dict[str, torch.Tensor]:
-    """The output of each of ``modules`` (default: the top-level children of ``model``) for
-    input ``x``, run in evaluation mode, keyed by name: what each layer 'sees'. A module that
-    returns a tuple (e.g. with auxiliary outputs) is represented by its first element."""
+# --------------------------------------------------------------------------- looking inside
+@contextlib.contextmanager
+def evaluating(model: nn.Module):
+    """``with evaluating(model): ...`` runs the block with ``model`` in evaluation mode (dropout
+    off, batch normalization with its running statistics) and gives the model back in the
+    mode it had before, training or not, also when the block raises."""
+    check.instance(model, nn.Module, "model", "an nn.Module")
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
+
+
+@contextlib.contextmanager
+def _outputs_kept(model: nn.Module):
+    """In-place activations (``nn.ReLU(inplace=True)``) switched off for the block, so that a
+    layer's output is not overwritten by the layer after it."""
+    flipped = [m for m in model.modules() if getattr(m, "inplace", False) is True]
+    for m in flipped:
+        m.inplace = False
+    try:
+        yield
+    finally:
+        for m in flipped:
+            m.inplace = True
+
+
+def _wanted_layers(model: nn.Module, modules) -> dict[str, tuple[str | None, nn.Module | None]]:
+    """{name to show: (the layer's name inside ``model``, its module)} for :func:`feature_maps`;
+    the name is None for a module that is not part of ``model``, the module None for a graph
+    node that is not a module (an addition, say)."""
+    named = dict(model.named_modules())
+    if modules is None:
+        return {name: (name, child) for name, child in model.named_children()}
+    if isinstance(modules, (str, nn.Module)) or not isinstance(modules, Iterable):
+        modules = [modules]      # rejected just below, with the message
+    paths = {id(m): n for n, m in named.items()}
+    wanted = {}
+    for item in modules:
+        if isinstance(item, str):
+            wanted[item] = (item, named.get(item))
+        elif isinstance(item, Sequence) and len(item) == 2 and isinstance(item[1], nn.Module):
+            wanted[item[0]] = (paths.get(id(item[1])), item[1])
+        else:
+            raise TypeError("modules must be layer names or (name, module) pairs, e.g. "
+                            "['conv1'], model.named_children() or [('conv1', model.conv1)]")
+    return wanted
+
+
+def _first(output):
+    """A layer's output as one tensor: the first element of a tuple (e.g. with auxiliary
+    outputs), detached."""
+    return (output[0] if isinstance(output, (tuple, list)) else output).detach()
+
+
+def _hooked_outputs(model: nn.Module, x: torch.Tensor, wanted) -> dict[str, torch.Tensor]:
+    """The fallback of :func:`feature_maps` for a model torch.fx cannot trace: forward hooks
+    on the modules (graph nodes that are not modules cannot be reached this way)."""
     outputs: dict[str, torch.Tensor] = {}
 
     def record(name):
         def hook(_module, _inputs, out):
-            outputs[name] = (out[0] if isinstance(out, tuple) else out).detach()
+            outputs[name] = _first(out)
         return hook
 
-    check.instance(model, nn.Module, "model", "an nn.Module")
-    check.tensor(x, "x")
-    pairs = list(model.named_children() if modules is None else modules)
-    if not all(isinstance(p, Sequence) and len(p) == 2 and isinstance(p[1], nn.Module)
-               for p in pairs):
-        raise TypeError("modules must be (name, module) pairs, e.g. "
-                        "model.named_children() or [('conv1', model.conv1)]")
-    handles = [module.register_forward_hook(record(name)) for name, module in pairs]
-    was_training = model.training
-    model.eval()
+    handles = []
+    for name, (_path, module) in wanted.items():
+        if module is None:
+            raise ValueError(f"modules: {name!r} is neither a layer that torch.fx finds in "
+                             f"{type(model).__name__} nor one of its modules; choose a name from "
+                             f"get_graph_node_names(model) or model.named_modules()")
+        handles.append(module.register_forward_hook(record(name)))
     try:
         _forward(model, x, f"x of shape {tuple(x.shape)}")
     finally:
-        model.train(was_training)
         for h in handles:
             h.remove()
-    return outputs
+    return {name: outputs[name] for name in wanted if name in outputs}
 
+
+@torch.no_grad()
+def feature_maps(model: nn.Module, x: torch.Tensor,
+                 modules: Iterable[str | tuple[str, nn.Module]] | None = None
+                 ) -> dict[str, torch.Tensor]:
+    """What each layer 'sees': the outputs of ``modules`` for the batch ``x`` (batch dimension
+    kept), run in evaluation mode, keyed by name, in the order asked for.
+
+    ``modules`` is a list of layer names (from ``model.named_modules()`` or torchvision's
+    ``get_graph_node_names(model)``, e.g. ``"layer1.0.add"``) or of (name, module) pairs;
+    default: the top-level children of ``model``. The outputs come from torchvision's
+    ``create_feature_extractor`` (``torch.fx``), with in-place activations switched off so that
+    each output is the layer's own. A module that returns a tuple (e.g. with auxiliary outputs)
+    is represented by its first element. A model that torch.fx cannot trace (control flow on
+    values), or modules that do not run in evaluation mode, fall back to forward hooks: then
+    only modules can be asked for, and a module that does not run is left out.
+    :func:`lecturekit.interpret.layer_outputs` is this for one image, batch dimension removed.
+    """
+    check.instance(model, nn.Module, "model", "an nn.Module")
+    check.tensor(x, "x")
+    from torchvision.models.feature_extraction import create_feature_extractor
+
+    wanted = _wanted_layers(model, modules)
+    paths = {path for path, _module in wanted.values()}
+    with evaluating(model), _outputs_kept(model):
+        try:
+            if None in paths:
+                raise LookupError("a module that is not part of the model")
+            extractor = create_feature_extractor(model, return_nodes={p: p for p in paths})
+        except Exception:       # not traceable, or a layer that is not in the graph: hooks
+            return _hooked_outputs(model, x, wanted)
+        out = _forward(extractor, x, f"x of shape {tuple(x.shape)}")
+    return {name: _first(out[path]) for name, (path, _module) in wanted.items()}
 
 
 def binomial_margin(p1: float, p2: float, n1: int, n2: int | None = None, z: float = 3.0) -> float:

@@ -25,7 +25,6 @@ and feature maps (from forward hooks); only its receptive fields are then unknow
 
 from __future__ import annotations
 
-import contextlib
 import operator
 from dataclasses import dataclass, field
 
@@ -39,8 +38,17 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from torchvision.models.feature_extraction import create_feature_extractor, get_graph_node_names
 
-from . import _validate as check
-from .analysis import count_parameters
+from .analysis import (
+    INPUT_AXIS,
+    Axis,
+    _outputs_kept,
+    _pair,
+    count_parameters,
+    evaluating,
+    feature_maps,
+    grow,
+    module_window,
+)
 
 __all__ = [
     "NetworkProbe", "LayerReport", "layer_report", "as_batch", "first_layer_filters",
@@ -84,43 +92,16 @@ def _model_device(model: nn.Module) -> torch.device:
     return next((p.device for p in model.parameters()), torch.device("cpu"))
 
 
-@contextlib.contextmanager
-def _evaluating(model: nn.Module, inplace: bool = True):
-    """Evaluation mode (and, with ``inplace=False``, no in-place activations, so that a
-    layer's output is not overwritten by the next one), restored afterwards."""
-    was_training = model.training
-    flipped = [] if inplace else [m for m in model.modules() if getattr(m, "inplace", False) is True]
-    model.eval()
-    for m in flipped:
-        m.inplace = False
-    try:
-        yield
-    finally:
-        model.train(was_training)
-        for m in flipped:
-            m.inplace = True
-
-
 def _choices(names: list[str], limit: int = 12) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
 # --------------------------------------------------------------------------- receptive fields
-# A unit at index i of a feature map sees input rows lo + i*jump ... hi + i*jump (inclusive,
-# before clipping to the image). jump = 0 means every unit sees the same rows (after global
-# pooling or flattening). A convolution (kernel k, stride s, padding p, dilation d) maps
-# (jump, lo, hi) to (jump*s, lo - p*jump, hi + (d*(k-1) - p)*jump); an addition or a
-# concatenation takes the union of its inputs' fields (Araujo, Norris & Sim, 2019,
-# "Computing receptive fields of convolutional neural networks", Distill).
-Axis = tuple[int, int, int]        # (jump, lo, hi)
-
-
-def _apply(axis: Axis, kernel: int, stride: int, padding: int, dilation: int) -> Axis:
-    jump, lo, hi = axis
-    return jump * stride, lo - padding * jump, hi + (dilation * (kernel - 1) - padding) * jump
-
-
+# The rule of analysis.grow carried along the traced graph: a unit at index i of a feature map
+# sees input rows lo + i*jump ... hi + i*jump (inclusive, before clipping to the image).
+# jump = 0 means every unit sees the same rows (after global pooling or flattening); an
+# addition or a concatenation takes the union of its inputs' fields.
 def _union(axes: list[Axis]) -> Axis:
     return max(a[0] for a in axes), min(a[1] for a in axes), max(a[2] for a in axes)
 
@@ -129,15 +110,6 @@ def _whole(axis: Axis, length: int) -> Axis:
     """The span of all ``length`` units: what one unit after global pooling sees."""
     jump, lo, hi = axis
     return 0, lo, hi + (length - 1) * jump
-
-
-def _pair(value, default) -> tuple[int, int]:
-    """A window's size, stride, padding or dilation as torch stores it (an int, or a sequence
-    of one or two ints) as a pair; ``default`` where it is None."""
-    value = default if value is None else value
-    if isinstance(value, (list, tuple)) and len(value) == 1:
-        value = value[0]
-    return check.pair(value, "a window's size, stride, padding or dilation")
 
 
 _CONSTANT = object()   # marks nodes that do not depend on the image (weights, constants)
@@ -200,16 +172,9 @@ class _Walker(fx.Interpreter):
         """(kernel, stride, padding, dilation) pairs of a windowed operation, or None."""
         if n.op == "call_module":
             m = self.module.get_submodule(n.target)
-            if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
-                kernel = _pair(m.kernel_size, None)
-                stride = _pair(m.stride, kernel) if m.stride else kernel
-                dilation = _pair(getattr(m, "dilation", 1), 1)
-                padding = m.padding
-                if padding == "valid":
-                    padding = 0
-                elif padding == "same":
-                    padding = tuple(d * (k - 1) // 2 for k, d in zip(kernel, dilation))
-                return kernel, stride, _pair(padding, 0), dilation
+            window = module_window(m)
+            if window is not None:
+                return window
             if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
                 return self._adaptive(args[0])
             return None
@@ -259,7 +224,7 @@ class _Walker(fx.Interpreter):
 
     def _field(self, n: fx.Node, result: torch.Tensor):
         if n.op == "placeholder":
-            return (1, 0, 0), (1, 0, 0)
+            return INPUT_AXIS, INPUT_AXIS
         inputs = [a for a in n.all_input_nodes if a.name in self.fields]
         if n.op == "get_attr" or not inputs:
             return _CONSTANT         # a parameter, or computed from parameters only
@@ -275,7 +240,7 @@ class _Walker(fx.Interpreter):
             window = (h // oh, w // ow), (h // oh, w // ow), (0, 0), (1, 1)
         if window is not None:
             kernel, stride, padding, dilation = window
-            return tuple(_apply(fields[0][i], kernel[i], stride[i], padding[i], dilation[i])
+            return tuple(grow(fields[0][i], kernel[i], stride[i], padding[i], dilation[i])
                          for i in range(2))
         spatial = [(a, f) for a, f in zip(inputs, fields) if len(self.shapes.get(a.name, ())) == 4]
         if result.dim() == 4:
@@ -404,7 +369,7 @@ class NetworkProbe:
         handles = [m.register_forward_hook(hook_for(n)) for n, m in named]
         handles += [m.register_forward_pre_hook(note_order(n)) for n, m in named]
         try:
-            with _evaluating(self.model), torch.no_grad(), FlopCounterMode(display=False) as counter:
+            with evaluating(self.model), torch.no_grad(), FlopCounterMode(display=False) as counter:
                 self.model(self.x)
         except Exception as error:   # any failure of the model on this input: say it in one line
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -421,7 +386,7 @@ class NetworkProbe:
         """Trace with torch.fx and walk the graph once for the receptive fields."""
         tracer = _Tracer()
         try:
-            with _evaluating(self.model):
+            with evaluating(self.model):
                 graph = tracer.trace(self.model)
                 module = fx.GraphModule(self.model, graph)
                 walker = _Walker(module)
@@ -446,7 +411,7 @@ class NetworkProbe:
 
     def _run_to(self, layer: str) -> torch.Tensor:
         node = self.nodes.get(layer)
-        with _evaluating(self.model), torch.no_grad():
+        with evaluating(self.model), torch.no_grad():
             if self.graph is not None and node is not None:
                 try:
                     _Walker(self.graph, stop_at=node).run(self.x)
@@ -538,7 +503,7 @@ def first_layer_filters(model: nn.Module, ncols: int = 8, title: str | None = No
 
 # --------------------------------------------------------------------------- feature maps
 def _node_names(model: nn.Module) -> list[str]:
-    with _evaluating(model):
+    with evaluating(model):
         return get_graph_node_names(model)[1]
 
 
@@ -553,13 +518,13 @@ def _check_nodes(model: nn.Module, layers: list[str], argument: str = "layers",
 
 def layer_outputs(model: nn.Module, image: torch.Tensor, layers: list[str]) -> dict[str, torch.Tensor]:
     """The outputs of ``layers`` (names from ``get_graph_node_names(model)``, or module names)
-    for one image, from torchvision's ``create_feature_extractor``, batch dimension removed."""
+    for one image, batch dimension removed, as float tensors on the CPU: a thin wrapper over
+    :func:`lecturekit.analysis.feature_maps`, which computes them (with torch.fx) for a batch."""
     x = as_batch(image).to(_model_device(model))
     _check_channels(model, x)
     _check_nodes(model, list(layers))
-    with _evaluating(model, inplace=False), torch.no_grad():
-        out = create_feature_extractor(model, return_nodes=list(layers))(x)
-    return {k: v[0].detach().float().cpu() for k, v in out.items()}
+    maps = feature_maps(model, x, list(layers))
+    return {name: a[0].float().cpu() for name, a in maps.items()}
 
 
 def _default_layers(model: nn.Module, count: int = 4) -> list[str]:
@@ -635,7 +600,7 @@ def _features_and_logits(model: nn.Module, x: torch.Tensor, layer: str | None):
         candidates = [layer]
     return_nodes = {n: n for n in candidates if n != names[-1]}
     return_nodes[names[-1]] = "logits"
-    with _evaluating(model, inplace=False):
+    with evaluating(model), _outputs_kept(model):
         out = create_feature_extractor(model, return_nodes=return_nodes)(x)
     logits = out.pop("logits")
     if not isinstance(logits, torch.Tensor) or logits.dim() != 2:

@@ -62,6 +62,18 @@ def test_conv_output_size_errors_say_why(kwargs, words):
         analysis.conv_output_size(**kwargs)
 
 
+def test_the_stack_formula_is_the_graph_rule_grow_applied_layer_by_layer():
+    axis = analysis.INPUT_AXIS
+    for kernel, stride in [(3, 1), (2, 2), (3, 1)]:
+        axis = analysis.grow(axis, kernel, stride, padding=1)
+    jump, lo, hi = axis
+    assert (hi - lo + 1, jump) == (analysis.receptive_field([(3, 1), (2, 2), (3, 1)]).size, 2)
+    assert analysis.module_window(nn.Conv2d(1, 1, 5, padding="same", dilation=2)) == \
+        ((5, 5), (1, 1), (4, 4), (2, 2))
+    assert analysis.module_window(nn.MaxPool2d(3, padding=1)) == ((3, 3), (3, 3), (1, 1), (1, 1))
+    assert analysis.module_window(nn.ReLU()) is None
+
+
 def test_receptive_field():
     assert analysis.receptive_field([(3, 1), (3, 1)]).size == 5    # two 3x3 see 5x5
     assert analysis.receptive_field([(3, 1)] * 3).size == 7        # three see 7x7
@@ -89,6 +101,93 @@ def test_feature_maps_of_each_layer():
     model = models.create("lenet5")
     maps = analysis.feature_maps(model, torch.zeros(1, 1, 32, 32))
     assert maps["c1"].shape == (1, 6, 28, 28) and maps["output"].shape == (1, 10)
+
+
+def test_feature_maps_keep_the_batch_dimension_and_the_order_asked_for():
+    model = models.create("lenet5")
+    maps = analysis.feature_maps(model, torch.randn(5, 1, 32, 32), ["s2", "c1"])
+    assert list(maps) == ["s2", "c1"] and maps["c1"].shape == (5, 6, 28, 28)
+
+
+def test_a_layer_before_an_in_place_relu_keeps_its_own_output():
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(inplace=True))
+    maps = analysis.feature_maps(model, torch.randn(2, 1, 8, 8, generator=torch.Generator().manual_seed(0)))
+    assert (maps["0"] < 0).any() and (maps["1"] >= 0).all()
+    assert model[1].inplace                                          # given back as it was
+
+
+class _Residual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 2, 3, padding=1)
+
+    def forward(self, x):
+        return x + self.conv(x)
+
+
+class _DataDependent(nn.Module):
+    """Control flow on values: torch.fx cannot trace it."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return y if y.sum() > 0 else -y
+
+
+def test_feature_maps_reach_graph_nodes_that_are_not_modules_and_pairs_name_them():
+    model, x = _Residual(), torch.randn(1, 2, 5, 5)
+    maps = analysis.feature_maps(model, x, ["add", ("the conv", model.conv)])
+    assert torch.allclose(maps["add"], x + maps["the conv"])
+
+
+def test_a_model_torch_fx_cannot_trace_gets_its_feature_maps_from_hooks():
+    model = _DataDependent()
+    maps = analysis.feature_maps(model, torch.randn(1, 1, 6, 6))
+    assert maps["conv"].shape == (1, 2, 4, 4)
+    with pytest.raises(ValueError, match="modules: 'relu' is neither a layer that torch.fx finds"):
+        analysis.feature_maps(model, torch.randn(1, 1, 6, 6), ["relu"])
+
+
+def test_feature_maps_reject_modules_that_are_neither_names_nor_pairs():
+    with pytest.raises(TypeError, match="modules must be layer names or \\(name, module\\) pairs"):
+        analysis.feature_maps(_Residual(), torch.randn(1, 2, 5, 5), [3])
+
+
+def test_evaluating_switches_to_evaluation_mode_and_gives_back_the_mode_it_had():
+    import lecturekit as lk
+
+    model = nn.Sequential(nn.Dropout(), nn.BatchNorm1d(3))
+    with lk.evaluating(model) as same:
+        assert same is model and not model.training and not model[1].training
+    assert model.training and model[1].training
+    model.eval()
+    with analysis.evaluating(model):
+        pass
+    assert not model.training
+
+
+def test_evaluating_restores_training_mode_after_an_exception():
+    model = nn.Sequential(nn.Dropout())
+    with pytest.raises(ZeroDivisionError), analysis.evaluating(model):
+        assert not model.training
+        raise ZeroDivisionError("the block fails")
+    assert model.training and model[0].training
+
+
+def test_evaluating_names_its_argument_when_given_no_model():
+    with pytest.raises(TypeError, match="model must be an nn.Module"):
+        with analysis.evaluating("lenet5"):
+            pass
+
+
+def test_counting_and_feature_maps_leave_a_training_model_training():
+    model = models.create("lenet5").train()
+    analysis.feature_maps(model, torch.zeros(1, 1, 32, 32))
+    analysis.summary(model, (1, 1, 32, 32))
+    assert model.training
 
 
 def test_references_have_sources():

@@ -126,6 +126,13 @@ def test_a_model_that_cannot_be_traced_still_gets_shapes_and_feature_maps():
     assert "torch.fx could not trace" in report.html()
 
 
+def test_layer_outputs_are_the_feature_maps_of_one_image_without_the_batch_dimension():
+    model, image = lk.models.create("resnet20_cifar"), _image(3, 32, 32)
+    one = interpret.layer_outputs(model, image, ["stem.0", "stage1.0.add"])
+    batch = lk.analysis.feature_maps(model, image[None], ["stem.0", "stage1.0.add"])
+    assert one.keys() == batch.keys() and all(torch.equal(one[k], batch[k][0]) for k in one)
+
+
 def test_first_layer_filters_and_feature_maps_are_labelled_figures():
     model = lk.models.create("resnet20_cifar")
     figure = interpret.first_layer_filters(model)
