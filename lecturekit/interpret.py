@@ -5,7 +5,7 @@
   and the input region one unit sees. The network is traced once with ``torch.fx``; the
   receptive field is carried along the traced graph (through residual additions and dense
   concatenations), not read off a list of layers, so it is right for ResNets and DenseNets.
-* :func:`first_layer_filters`, :func:`feature_maps_figure`: the slide's "end-to-end learning"
+* :func:`first_layer_filters_figure`, :func:`feature_maps_figure`: the slide's "end-to-end learning"
   picture (Zeiler & Fergus, 2014, arXiv:1311.2901): edge and colour filters in the first
   layer, ever more abstract maps higher up.
 * :func:`class_activation_map` (CAM: Zhou, Khosla, Lapedriza, Oliva & Torralba, 2016,
@@ -51,7 +51,7 @@ from .analysis import (
 )
 
 __all__ = [
-    "NetworkProbe", "LayerReport", "layer_report", "as_batch", "first_layer_filters",
+    "NetworkProbe", "LayerReport", "layer_report", "as_batch", "first_layer_filters_figure",
     "layer_outputs", "feature_maps_figure", "CAMResult", "class_activation_map", "grad_cam",
     "overlay_figure", "show_image",
 ]
@@ -469,7 +469,7 @@ def _signed_limit(values: torch.Tensor) -> float:
 
 
 # --------------------------------------------------------------------------- learned filters
-def first_layer_filters(model: nn.Module, ncols: int = 8, title: str | None = None) -> Figure:
+def first_layer_filters_figure(model: nn.Module, ncols: int = 8, title: str | None = None) -> Figure:
     """The filters of the first convolution: RGB pictures for a colour input (weights scaled
     so 0 is mid-grey), a signed colour map with a colour bar for one channel."""
     first = _first_conv(model)

@@ -1,4 +1,9 @@
-"""Figures used across the notebooks. Every function returns a matplotlib ``Figure``."""
+"""Figures of the data you pass in: a training history, images, predictions, activations.
+
+Every function returns a matplotlib ``Figure`` and is named ``*_figure``. (Figures of a model
+you pass in are in :mod:`lecturekit.diagrams`; the slides' and papers' own figures in
+:mod:`lecturekit.pictures`.)
+"""
 
 from __future__ import annotations
 
@@ -46,7 +51,7 @@ def history_figure(history, total_steps: int | None = None, steps_per_epoch: int
     return figure
 
 
-def timeline(milestones, title: str = "CNN architectures, 1998-2016") -> Figure:
+def timeline_figure(milestones, title: str = "CNN architectures, 1998-2016") -> Figure:
     """The course timeline: architectures in order of publication (evenly spaced, so that
     2012-2016 is readable), labels alternating above and below, with the idea each introduced."""
     import textwrap
@@ -71,7 +76,7 @@ def timeline(milestones, title: str = "CNN architectures, 1998-2016") -> Figure:
     return fig
 
 
-def show_images(images: torch.Tensor, labels: Sequence[str] | None = None, ncols: int = 8,
+def images_figure(images: torch.Tensor, labels: Sequence[str] | None = None, ncols: int = 8,
                 title: str | None = None, cmap: str = "gray", size: float = 1.2) -> Figure:
     """A grid of images ``(N, C, H, W)`` (uint8 or float), with optional captions."""
     images = images.detach().cpu()
@@ -97,7 +102,7 @@ def show_images(images: torch.Tensor, labels: Sequence[str] | None = None, ncols
     return fig
 
 
-def confusion_matrix(predictions: torch.Tensor, labels: torch.Tensor, classes: Sequence[str],
+def confusion_matrix_figure(predictions: torch.Tensor, labels: torch.Tensor, classes: Sequence[str],
                      title: str = "confusion matrix") -> Figure:
     """Counts of (true class, predicted class), with the counts written in the cells."""
     k = len(classes)
@@ -116,9 +121,10 @@ def confusion_matrix(predictions: torch.Tensor, labels: torch.Tensor, classes: S
     return fig
 
 
-def feature_maps(activations: dict[str, torch.Tensor], max_maps: int = 16,
+def activations_figure(activations: dict[str, torch.Tensor], max_maps: int = 16,
                  title: str | None = None) -> Figure:
-    """One row per layer, showing up to ``max_maps`` feature maps of one image."""
+    """One row per layer, showing up to ``max_maps`` feature maps of the first image of each
+    batch in ``activations`` (a dict as :func:`lecturekit.analysis.feature_maps` returns)."""
     rows = [(name, a[0].detach().cpu()) for name, a in activations.items() if a.dim() == 4]
     ncols = min(max_maps, max(a.shape[0] for _, a in rows))
     fig, axes = plt.subplots(len(rows), ncols, figsize=(0.9 * ncols, 1.05 * len(rows)),
@@ -137,3 +143,10 @@ def feature_maps(activations: dict[str, torch.Tensor], max_maps: int = 16,
     if title:
         fig.suptitle(title)
     return fig
+
+
+# The old names, which the notebooks use; kept until the notebooks are re-executed on the new ones.
+timeline = timeline_figure
+show_images = images_figure
+confusion_matrix = confusion_matrix_figure
+feature_maps = activations_figure

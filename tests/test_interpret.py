@@ -135,9 +135,9 @@ def test_layer_outputs_are_the_feature_maps_of_one_image_without_the_batch_dimen
 
 def test_first_layer_filters_and_feature_maps_are_labelled_figures():
     model = lk.models.create("resnet20_cifar")
-    figure = interpret.first_layer_filters(model)
+    figure = interpret.first_layer_filters_figure(model)
     assert isinstance(figure, Figure) and "16 filters 3x3x3" in figure.get_suptitle()
-    figure = interpret.first_layer_filters(lk.models.create("lenet5"))
+    figure = interpret.first_layer_filters_figure(lk.models.create("lenet5"))
     assert len(figure.axes) == 6 + 1                                   # six filters, a colour bar
     figure = interpret.feature_maps_figure(model, _image(3, 32, 32), max_maps=4)
     labels = [ax.get_ylabel() for ax in figure.axes if ax.get_ylabel()]
