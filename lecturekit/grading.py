@@ -301,14 +301,10 @@ def _kernel_encode(value, functions, depth=0):
         raise TypeError("the answer is nested too deeply")
     if value is None or type(value) in (bool, str):
         return value
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int.__int__(value)
-    if isinstance(value, float):
-        return float.__float__(value)
-    if isinstance(value, str):
-        return str.__str__(value)
+    # A subclass of a built-in scalar becomes the value it really holds (its own methods could lie).
+    for kind, builtin in ((bool, bool), (int, int.__int__), (float, float.__float__), (str, str.__str__)):
+        if isinstance(value, kind):
+            return builtin(value)
     if isinstance(value, (tuple, list)):
         kind = "list" if isinstance(value, list) else "tuple"
         items = list.__iter__(value) if kind == "list" else tuple.__iter__(value)

@@ -303,19 +303,19 @@ class _Uncomparable:
     __hash__ = None
 
 
+#: Each built-in scalar type with the built-in's own conversion, which a subclass cannot
+#: override (``int.__int__`` of an ``int`` subclass is the number it really holds).
+_BUILTIN_SCALARS = ((bool, bool), (int, int.__int__), (float, float.__float__), (str, str.__str__))
+
+
 def plain(value: Any) -> Any:
     """``value`` as built-in numbers, strings, tuples and lists, so that comparing it with an
     expected value runs Python's own ``==``: an object whose ``__eq__`` always says True, or an
     ``int`` subclass that lies, cannot pass a check. NumPy and PyTorch scalars count as the
     number they hold; anything else compares unequal to everything."""
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int.__int__(value)
-    if isinstance(value, float):
-        return float.__float__(value)
-    if isinstance(value, str):
-        return str.__str__(value)
+    for kind, builtin in _BUILTIN_SCALARS:
+        if isinstance(value, kind):
+            return builtin(value)
     if isinstance(value, tuple):
         return tuple(plain(item) for item in tuple.__iter__(value))
     if isinstance(value, list):
