@@ -301,10 +301,12 @@ def count_notebook(path: Path, timeout: int = 3600) -> dict:
     import json
 
     counted = {"errors": died, "seconds": time.perf_counter() - start}
-    for cell in notebook.cells:
+    for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and cell.source != _COUNT_END:
-                counted["errors"].append(output.get("ename", "error"))
+                # the notebook's own cell number (the counting cell 0 is not the notebook's)
+                counted["errors"].append(f"{output.get('ename', 'error')} in cell {index - 1}: "
+                                         f"{output.get('evalue', '')[:120]}")
             if output.get("name") == "stdout" and "DRY-RUN " in output.get("text", ""):
                 line = output["text"].split("DRY-RUN ", 1)[1].splitlines()[0]
                 counted.update(json.loads(line))

@@ -448,7 +448,9 @@ def _count_instead(model: nn.Module, train_data: Any, train_batches: Any, test_d
     history = History()
     for epoch in range(1, epochs + 1):
         history.epoch.append(epoch)
-        for series in (history.train_loss, history.train_accuracy, history.lr, history.seconds):
+        history.step.append(epoch * len(train_batches))
+        for series in (history.train_loss, history.train_accuracy, history.lr, history.seconds,
+                       history.step_loss, history.step_accuracy):
             series.append(nan)
         if test_data is not None:
             history.test_loss.append(nan)
