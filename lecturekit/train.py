@@ -22,6 +22,7 @@ from torch import nn
 
 from . import _validate as check
 from . import env
+from .analysis import evaluating
 from .data import ImageDataset, Loader
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -136,16 +137,14 @@ def evaluate(model: nn.Module, data: Any, batch_size: int = 1000,
     batch_size = check.integer(batch_size, "batch_size", 1)
     device = check.device(device) if device is not None else _model_device(model)
     loss_fn = loss_fn or F.cross_entropy
-    was_training = model.training
-    model.eval()
     total, correct, loss_sum = 0, torch.zeros((), device=device), torch.zeros((), device=device)
-    for x, y in _batches(data, "data", batch_size, device, channels_last):
-        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-        out = model(x) if total else _first_forward(model, x, y, "data")
-        loss_sum += loss_fn(out.float(), y, reduction="sum")
-        correct += (out.argmax(1) == y).sum()
-        total += len(y)
-    model.train(was_training)
+    with evaluating(model):
+        for x, y in _batches(data, "data", batch_size, device, channels_last):
+            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            out = model(x) if total else _first_forward(model, x, y, "data")
+            loss_sum += loss_fn(out.float(), y, reduction="sum")
+            correct += (out.argmax(1) == y).sum()
+            total += len(y)
     if total == 0:
         raise ValueError("evaluate() got an empty data set")
     return Evaluation(correct.item() / total, loss_sum.item() / total)
@@ -158,13 +157,11 @@ def predict(model: nn.Module, data: Any, batch_size: int = 1000,
     check.instance(model, nn.Module, "model", "a torch.nn.Module")
     batch_size = check.integer(batch_size, "batch_size", 1)
     device = check.device(device) if device is not None else _model_device(model)
-    was_training = model.training
-    model.eval()
     predictions, labels = [], []
-    for x, y in _batches(data, "data", batch_size, device):
-        predictions.append(model(x.to(device)).argmax(1).cpu())
-        labels.append(y.cpu())
-    model.train(was_training)
+    with evaluating(model):
+        for x, y in _batches(data, "data", batch_size, device):
+            predictions.append(model(x.to(device)).argmax(1).cpu())
+            labels.append(y.cpu())
     return torch.cat(predictions), torch.cat(labels)
 
 
