@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..analysis import evaluating
 from . import Failure, check_function, checker, compare_number, rebuilds, require_tuple
 
 
@@ -30,10 +31,11 @@ def subsample(function) -> str:
     return check_function(function, "subsample", cases, "sum (not average) each 2x2 block.")
 
 
-@checker("06.3", "connections of C5")
-def c5_connections(answer) -> str:
-    return compare_number(answer, 48_120, "C5 has 120 output units of size 1x1, each with "
-                          "16*5*5 weights and a bias.")
+@checker("06.3", "connections of S2")
+def s2_connections(answer) -> str:
+    # Section II.B of the paper: "Layer S2 has 12 trainable parameters and 5,880 connections."
+    return compare_number(answer, 6 * 14 * 14 * (4 + 1), "S2 has 6 maps of 14x14 units; each "
+                          "unit reads a 2x2 block of C1 (4 inputs) and has a bias.")
 
 
 def distinct_c3_maps(network: nn.Module, atol: float = 1e-4) -> int:
@@ -42,14 +44,9 @@ def distinct_c3_maps(network: nn.Module, atol: float = 1e-4) -> int:
     same kernel and inputs come out equal (to float rounding, about 1e-7); maps of different
     inputs differed by at least 0.03 at seeds 0, 1 and 2."""
     x = torch.rand(1, 1, 32, 32, generator=torch.Generator().manual_seed(1998))
-    was_training = network.training
-    network.eval()
-    try:
-        with torch.no_grad():
-            for layer in ("c1", "c1_act", "s2", "s2_act", "c3"):
-                x = getattr(network, layer)(x)
-    finally:
-        network.train(was_training)
+    with evaluating(network), torch.no_grad():
+        for layer in ("c1", "c1_act", "s2", "s2_act", "c3"):
+            x = getattr(network, layer)(x)
     kinds: list[torch.Tensor] = []
     for m in x[0]:
         if not any(torch.allclose(m, kind, rtol=0, atol=atol) for kind in kinds):
