@@ -11,6 +11,7 @@ throughput (:func:`scaled_seconds`), so a budget set on one machine can be judge
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -298,8 +299,6 @@ def count_notebook(path: Path, timeout: int = 3600) -> dict:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    import json
-
     counted = {"errors": died, "seconds": time.perf_counter() - start}
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):

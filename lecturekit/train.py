@@ -425,8 +425,7 @@ def _count_instead(model: nn.Module, train_data: Any, train_batches: Any, test_d
         F.cross_entropy(_first_forward(model, x, y, "train_data").float(), y).backward()
     model.zero_grad(set_to_none=True)
     train_per_image = counted.get_total_flops() / len(y)
-    model.eval()
-    with FlopCounterMode(display=False) as counted, torch.no_grad():
+    with evaluating(model), FlopCounterMode(display=False) as counted, torch.no_grad():
         model(x)
     eval_per_image = counted.get_total_flops() / len(y)
     per_epoch = len(train_data) if isinstance(train_data, ImageDataset) else (

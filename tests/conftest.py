@@ -1,4 +1,5 @@
 import pytest
+from torch import nn
 
 
 @pytest.fixture
@@ -24,3 +25,21 @@ def private_data(tmp_path, monkeypatch):
     monkeypatch.setenv("LECTUREKIT_OFFLINE", "1")
     (tmp_path / "data").mkdir()
     return tmp_path / "data"
+
+
+class _DataDependent(nn.Module):
+    """Control flow on values: torch.fx cannot trace it."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return y if y.sum() > 0 else -y
+
+
+@pytest.fixture
+def untraceable_model():
+    """A one-convolution network that torch.fx cannot trace (it branches on a value)."""
+    return _DataDependent()

@@ -125,26 +125,14 @@ class _Residual(nn.Module):
         return x + self.conv(x)
 
 
-class _DataDependent(nn.Module):
-    """Control flow on values: torch.fx cannot trace it."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(1, 2, 3)
-
-    def forward(self, x):
-        y = self.conv(x)
-        return y if y.sum() > 0 else -y
-
-
 def test_feature_maps_reach_graph_nodes_that_are_not_modules_and_pairs_name_them():
     model, x = _Residual(), torch.randn(1, 2, 5, 5)
     maps = analysis.feature_maps(model, x, ["add", ("the conv", model.conv)])
     assert torch.allclose(maps["add"], x + maps["the conv"])
 
 
-def test_a_model_torch_fx_cannot_trace_gets_its_feature_maps_from_hooks():
-    model = _DataDependent()
+def test_a_model_torch_fx_cannot_trace_gets_its_feature_maps_from_hooks(untraceable_model):
+    model = untraceable_model
     maps = analysis.feature_maps(model, torch.randn(1, 1, 6, 6))
     assert maps["conv"].shape == (1, 2, 4, 4)
     with pytest.raises(ValueError, match="modules: 'relu' is neither a layer that torch.fx finds"):

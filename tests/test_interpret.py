@@ -107,20 +107,8 @@ def test_layer_report_names_the_argument_and_the_choices_for_bad_input():
         interpret.layer_report(model, _image(2, 1, 32, 32), "c1")
 
 
-class DataDependent(nn.Module):
-    """Control flow on values: torch.fx cannot trace it."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(1, 2, 3)
-
-    def forward(self, x):
-        y = self.conv(x)
-        return y if y.sum() > 0 else -y
-
-
-def test_a_model_that_cannot_be_traced_still_gets_shapes_and_feature_maps():
-    report = interpret.layer_report(DataDependent(), _image(1, 8, 8), "conv")
+def test_a_model_that_cannot_be_traced_still_gets_shapes_and_feature_maps(untraceable_model):
+    report = interpret.layer_report(untraceable_model, _image(1, 8, 8), "conv")
     assert report.output_shape == (1, 2, 6, 6) and report.activation.shape == (2, 6, 6)
     assert report.receptive_field is None and report.region(0, 0) is None
     assert "torch.fx could not trace" in report.html()
