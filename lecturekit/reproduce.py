@@ -10,7 +10,7 @@ networks themselves live in :mod:`lecturekit.pretrained`.
 name           what it trains (full CIFAR-10, the paper's widths unless told otherwise)
 =============  ===========================================================================
 ``resnet20``   ResNet-20 (He et al. 2015, arXiv:1512.03385, Table 6: 8.75% test error,
-               i.e. 91.25% accuracy) with the fast GPU recipe ``bench.RESNET20_GPU`` or the
+               i.e. 91.25% accuracy) with the fast GPU recipe ``recipes.RESNET20_GPU`` or the
                paper's recipe (``--recipe paper``); weights in ``lecturekit/weights/``.
 ``degradation``  plain-20/56 and ResNet-20/56 (the paper's Figure 1 and Figure 6): training
                error (eval mode, on a fixed clean subset of the training set) and test error
@@ -60,9 +60,8 @@ from torch import nn
 
 from . import data, env, pretrained, recipes, references, train
 from ._version import __version__
-from .bench import RESNET20_GPU
 from .models.alexnet import ACTIVATION_WIDTH, FourLayerNets
-from .models.resnet import CIFAR_RECIPE, CifarResNet, DeletedBlock, blocks, without_block  # noqa: F401
+from .models.resnet import CifarResNet, DeletedBlock, blocks, without_block  # noqa: F401
 
 RESULTS_VARIABLE = "LECTUREKIT_RESULTS"
 #: The shipped results: package data, so that a wheel (and a Colab install) carries them.
@@ -71,7 +70,7 @@ RESULTS_DIR = Path(__file__).with_name("results")
 PAPER_RESNET20_ACCURACY = 100 - references.CIFAR10_ERRORS["resnet20_cifar"].value
 #: The paper's CIFAR-10 schedule (section 4.2): 64k iterations of batch 128 (164 epochs of
 #: 50,000 images), learning rate 0.1 divided by 10 at 32k and 48k iterations.
-PAPER_EPOCHS = 164
+PAPER_EPOCHS = recipes.PAPER_EPOCHS
 #: Training error is measured in eval mode on this many clean (unaugmented) training images.
 TRAIN_EVAL_IMAGES = 10_000
 WEIGHTS_LIMIT_BYTES = 3 * 1024 * 1024
@@ -80,22 +79,8 @@ NAMES = ("resnet20", "degradation", "deletion", "activations")
 BUDGET_SHARES = {"resnet20": 0.25, "deletion": 0.35, "activations": 0.3, "degradation": 1.0}
 
 
-def paper_recipe(epochs: int = PAPER_EPOCHS) -> dict[str, Any]:
-    """He et al. 2015, section 4.2, for ``epochs`` epochs (:func:`lecturekit.recipes.paper_schedule`)."""
-    return recipes.paper_schedule(epochs)
-
-
-def class_recipe(epochs: int = CIFAR_RECIPE["epochs"]) -> dict[str, Any]:
-    """The zoo's CIFAR recipe (one-cycle SGD), for CPU-sized runs."""
-    return dict(CIFAR_RECIPE, epochs=epochs)
-
-
-def gpu_recipe(epochs: int = RESNET20_GPU["epochs"]) -> dict[str, Any]:
-    """``bench.RESNET20_GPU``: batch 512, one-cycle SGD, label smoothing, mixed precision."""
-    return dict(RESNET20_GPU, epochs=epochs)
-
-
-RECIPES = {"gpu": gpu_recipe, "paper": paper_recipe, "class": class_recipe}
+#: ``--recipe NAME``'s choices (:data:`lecturekit.recipes.REPRODUCE`).
+RECIPES = recipes.REPRODUCE
 
 
 @dataclass
@@ -285,7 +270,7 @@ def _recipe(name: str, settings: Settings, default: str) -> tuple[str, dict]:
     chosen = settings.recipe or default
     if chosen not in RECIPES:
         raise ValueError(f"unknown recipe {chosen!r}; choose one of {', '.join(RECIPES)}")
-    recipe = RECIPES[chosen]()
+    recipe = dict(RECIPES[chosen])
     if settings.device.type != "cuda":
         recipe["amp"] = False   # mixed precision only pays on a GPU
     return chosen, recipe

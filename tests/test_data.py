@@ -142,3 +142,11 @@ def test_crop_and_flip_move_pixels_as_described():
     ramp = torch.arange(5.0).view(1, 1, 1, 5).expand(1, 1, 5, 5)
     outs = {tuple(flipper.random_crop_and_flip(ramp)[0, 0, 0].tolist()) for _ in range(30)}
     assert outs == {(0.0, 1.0, 2.0, 3.0, 4.0), (4.0, 3.0, 2.0, 1.0, 0.0)}
+
+
+def test_downsample_averages_blocks_of_pixels():
+    pixels = torch.arange(16, dtype=torch.uint8).view(1, 1, 4, 4).repeat(1, 3, 1, 1)
+    images = data.ImageDataset(pixels, torch.zeros(1), ["a"], "cifar10", True, "test", (0.5,) * 3, (0.5,) * 3)
+    small = data.downsample(images, 2)
+    assert small.shape == (3, 2, 2)
+    assert small.images[0, 0].tolist() == [[2, 4], [10, 12]]   # means 2.5, 4.5, ... rounded to even

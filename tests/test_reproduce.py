@@ -53,19 +53,6 @@ def test_results_live_in_the_package_by_default(monkeypatch):
     assert reproduce.results_dir() == Path(reproduce.__file__).with_name("results")
 
 
-def test_paper_recipe_divides_the_rate_at_half_and_three_quarters():
-    recipe = reproduce.paper_recipe()
-    assert recipe["epochs"] == 164 and recipe["milestones"] == [82, 123]
-    assert recipe["batch_size"] == 128 and recipe["weight_decay"] == 1e-4
-    assert reproduce.paper_recipe(20)["milestones"] == [10, 15]
-
-
-def test_gpu_recipe_is_the_benchmarks_recipe():
-    from lecturekit.bench import RESNET20_GPU
-
-    assert reproduce.gpu_recipe() == RESNET20_GPU
-
-
 def test_command_lists_every_option_that_is_not_the_default():
     settings = reproduce.Settings(torch.device("cpu"), epochs=3, limit=512, width=8,
                                   image_size=16, budget=60.0)
@@ -86,31 +73,6 @@ def test_asking_for_cuda_without_a_gpu_fails_clearly(results):
 def test_real_data_can_be_required(results):
     with pytest.raises(SystemExit, match="real CIFAR-10 was not found"):
         cli.main(["reproduce", "resnet20", *TINY, "--output", str(results), "--require-real-data"])
-
-
-def test_downsample_averages_blocks_of_pixels():
-    from lecturekit.data import ImageDataset
-
-    images = torch.arange(16, dtype=torch.uint8).view(1, 1, 4, 4).repeat(1, 3, 1, 1)
-    data = ImageDataset(images, torch.zeros(1), ["a"], "cifar10", True, "test", (0.5,) * 3, (0.5,) * 3)
-    small = reproduce.downsample(data, 2)
-    assert small.shape == (3, 2, 2)
-    assert small.images[0, 0].tolist() == [[2, 4], [10, 12]]   # means 2.5, 4.5, ... rounded to even
-
-
-def test_deleting_a_residual_block_keeps_the_shortcut():
-    model = CifarResNet(20, width=4).eval()
-    x = torch.randn(2, 3, 16, 16)
-    for stage, index in reproduce.blocks(model):
-        damaged = reproduce.without_block(model, stage, index)
-        assert damaged is not None and damaged(x).shape == (2, 10)
-    assert len(reproduce.blocks(model)) == 9
-
-
-def test_plain_blocks_that_change_the_shape_cannot_be_deleted():
-    model = CifarResNet(20, residual=False, width=4)
-    deletable = [reproduce.without_block(model, s, i) is not None for s, i in reproduce.blocks(model)]
-    assert deletable == [True, True, True, False, True, True, False, True, True]
 
 
 def test_weights_over_three_megabytes_are_refused(tmp_path):
@@ -216,31 +178,6 @@ def test_shipped_results_state_their_provenance_and_load(monkeypatch):
             assert model is not None and not model.training
 
 
-def test_four_layer_nets_are_independent_copies_of_a_plain_network():
-    torch.manual_seed(0)
-    nets = reproduce.FourLayerNets(3, "tanh", width=4, image_size=16)
-    for index, seed in enumerate((0, 1, 0)):
-        nets.init_copy(index, seed, std=0.1)
-    x = torch.randn(5, 3, 16, 16)
-    logits = nets(x)
-    assert logits.shape == (5, 3, 10)
-    for index in range(3):
-        assert torch.allclose(logits[:, index], nets.copy(index)(x), atol=1e-5)
-    assert torch.equal(logits[:, 0], logits[:, 2])            # the same seed starts the same
-    # a loss on one copy moves only that copy's weights
-    logits[:, 1].sum().backward()
-    grad = nets.convs[0].weight.grad.view(3, -1)
-    assert grad[1].abs().sum() > 0 and grad[0].abs().sum() == 0 == grad[2].abs().sum()
-
-
-def test_per_copy_learning_rates_lay_out_like_the_parameters():
-    nets = reproduce.FourLayerNets(2, "relu", width=4, image_size=16)
-    rates = nets.per_copy(torch.tensor([0.1, 0.2]))
-    for parameter, rate in zip(nets.parameters_in_order(), rates):
-        scaled = (rate * torch.ones_like(parameter)).reshape(2, -1)
-        assert torch.all(scaled[0] == 0.1) and torch.all(scaled[1] == 0.2)
-
-
 def test_activations_summary_takes_the_fastest_rate_and_says_if_the_grid_brackets_it():
     steps = [0, 10, 20, 30, 40]
     grid = {"relu": [(0.1, 0), (0.1, 1), (0.2, 0), (0.2, 1), (0.4, 0), (0.4, 1)],
@@ -281,3 +218,16 @@ def test_fastest_rates_fall_back_to_the_lowest_final_error_and_the_figure_draws(
     assert isinstance(figure, Figure) and len(figure.axes) == 2
     dashed = [line for line in figure.axes[0].lines if line.get_linestyle() == "--"]
     assert len(dashed) == reproduce.ACTIVATION_SEEDS              # one tanh curve per seed
+
+
+def test_the_notebooks_old_names_still_resolve_to_their_new_homes():
+    from lecturekit import data
+    from lecturekit.models import alexnet, resnet
+    from lecturekit.pictures import results as figures
+
+    assert reproduce.downsample is data.downsample
+    assert reproduce.without_block is resnet.without_block and reproduce.blocks is resnet.blocks
+    assert reproduce.FourLayerNets is alexnet.FourLayerNets
+    assert reproduce.plot_degradation is figures.plot_degradation
+    assert reproduce.plot_deletion is figures.plot_deletion
+    assert reproduce.plot_activations is figures.plot_activations

@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .. import recipes
 from . import register
 from .blocks import ConvNormAct, lrn
 
@@ -116,10 +117,6 @@ class AlexNetSmall(nn.Module):
         return self.classifier(self.features(x))
 
 
-CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
-                    weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
-
-
 @register("alexnet", family="alexnet", paper="alexnet", input_shape=(3, 224, 224))
 def alexnet(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """AlexNet as in the paper (Krizhevsky et al. 2012, NeurIPS): two-tower layout as grouped
@@ -138,7 +135,7 @@ def alexnet_single(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Modul
 
 
 @register("alexnet_cifar", family="alexnet", paper="alexnet", input_shape=(3, 32, 32),
-          recipe=CIFAR_RECIPE)
+          recipe=recipes.CIFAR_SMALL)
 def alexnet_cifar(*, num_classes: int = 10, in_channels: int = 3, groups: int = 2,
                   lrn: bool = False, dropout: float = 0.5, image_size: int = 32,
                   channels: tuple[int, int, int, int, int] = CIFAR_CHANNELS) -> nn.Module:

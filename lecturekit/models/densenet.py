@@ -15,6 +15,7 @@ import torch
 import torch.utils.checkpoint as cp
 from torch import nn
 
+from .. import recipes
 from . import he_init_, register
 
 
@@ -128,12 +129,8 @@ for _depth, _blocks, _k, _stem, _in_torchvision in [
     _imagenet(_depth, _blocks, _k, _stem, _in_torchvision)
 
 
-CIFAR_RECIPE = dict(epochs=10, batch_size=64, optimizer="sgd", lr=0.1, momentum=0.9,
-                    weight_decay=1e-4, schedule="onecycle", augment=True, channels_last=True)
-
-
 @register("densenet_bc100_cifar", family="densenet", paper="densenet", input_shape=(3, 32, 32),
-          recipe=CIFAR_RECIPE)
+          recipe=recipes.CIFAR_DENSENET)
 def densenet_bc100_cifar(*, num_classes: int = 10, in_channels: int = 3, depth: int = 100,
                          growth_rate: int = 12, memory_efficient: bool = False) -> nn.Module:
     """CIFAR-10 DenseNet-BC with L=100, k=12 (Huang et al. 2016, arXiv:1608.06993, Table 2):
@@ -147,7 +144,7 @@ def densenet_bc100_cifar(*, num_classes: int = 10, in_channels: int = 3, depth: 
 
 
 @register("densenet40_cifar", family="densenet", paper="densenet", input_shape=(3, 32, 32),
-          recipe=CIFAR_RECIPE)
+          recipe=recipes.CIFAR_DENSENET)
 def densenet40_cifar(*, num_classes: int = 10, in_channels: int = 3, depth: int = 40,
                      growth_rate: int = 12) -> nn.Module:
     """CIFAR-10 DenseNet (no bottleneck, no compression) with L=40, k=12 (Huang et al. 2016,

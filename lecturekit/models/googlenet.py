@@ -13,6 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .. import recipes
 from . import blocks, register
 from .blocks import ConvNormAct
 
@@ -161,9 +162,7 @@ def googlenet(*, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool
 
 
 @register("googlenet_cifar", family="googlenet", paper="googlenet", input_shape=(3, 32, 32),
-          recipe=dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
-                      weight_decay=5e-4, schedule="onecycle", augment=True,
-                      channels_last=True))
+          recipe=recipes.CIFAR_SMALL)
 def googlenet_cifar(*, num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> nn.Module:
     """Class-scale GoogLeNet for CIFAR-10 (after Szegedy et al. 2014): see GoogLeNetSmall."""
     return GoogLeNetSmall(num_classes, in_channels, width)

@@ -20,6 +20,7 @@ import functools
 import torch
 from torch import nn
 
+from .. import recipes
 from . import he_init_, register
 from .blocks import ConvNormAct
 
@@ -180,8 +181,7 @@ class SmallInception(nn.Module):
 
 
 @register("inception_bn_cifar", family="inception", paper="batchnorm", input_shape=(3, 32, 32),
-          recipe=dict(epochs=8, batch_size=64, optimizer="sgd", lr=0.01, momentum=0.9,
-                      schedule="constant"))
+          recipe=recipes.BATCHNORM_EXPERIMENT)
 def inception_bn_cifar(*, num_classes: int = 10, in_channels: int = 3, batch_norm: bool = True,
                        activation: str = "relu", width: float = 1.0) -> nn.Module:
     """A small Inception-style CIFAR-10 network for the batch-normalization experiment (after

@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .. import recipes
 from . import register
 
 #: Table I of the paper: which S2 maps (rows 0-5) each C3 map (0-15) reads.
@@ -153,13 +154,8 @@ class LeNet5(nn.Sequential):
         ]))
 
 
-#: Measured on a 2-core CPU: about 99.1% test accuracy on MNIST in under 20 s of training.
-MNIST_RECIPE = dict(epochs=3, batch_size=256, optimizer="adamw", lr=1e-2, weight_decay=1e-4,
-                    schedule="onecycle", channels_last=True)
-
-
 @register("lenet5_1998", family="lenet", paper="lenet", input_shape=(1, 32, 32),
-          recipe=dict(MNIST_RECIPE, epochs=4, batch_size=128, lr=3e-3))
+          recipe=recipes.MNIST_LENET_1998)
 def lenet5_1998(*, num_classes: int = 10, in_channels: int = 1) -> nn.Module:
     """LeNet-5, faithful to LeCun et al. 1998 (Proc. IEEE); "60,000 trainable parameters".
 
@@ -171,7 +167,7 @@ def lenet5_1998(*, num_classes: int = 10, in_channels: int = 1) -> nn.Module:
 
 
 @register("lenet5", family="lenet", paper="lenet", input_shape=(1, 32, 32),
-          recipe=MNIST_RECIPE)
+          recipe=recipes.MNIST_LENET)
 def lenet5(*, num_classes: int = 10, in_channels: int = 1) -> nn.Module:
     """LeNet-5 as commonly written today (LeCun et al. 1998, modernized): ReLU, max pooling,
     full C3, linear output; 61,706 parameters for 10 classes."""

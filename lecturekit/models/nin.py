@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from .. import recipes
 from . import register
 from .blocks import ConvNormAct
 
@@ -35,10 +36,6 @@ def mlpconv(in_channels: int, widths: tuple[int, int, int], kernel: int, stride:
 class NIN(nn.Sequential):
     """mlpconv blocks with pooling (and dropout) between them, ending in global average
     pooling over one map per class."""
-
-
-CIFAR_RECIPE = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
-                    weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
 
 
 @register("nin_cifar10", family="nin", paper="nin", input_shape=(3, 32, 32))
@@ -76,7 +73,7 @@ def nin_cifar10(*, num_classes: int = 10, in_channels: int = 3, width: float = 1
                nn.Linear(hidden, num_classes))
 
 
-@register("nin_cifar", family="nin", paper="nin", input_shape=(3, 32, 32), recipe=CIFAR_RECIPE)
+@register("nin_cifar", family="nin", paper="nin", input_shape=(3, 32, 32), recipe=recipes.CIFAR_SMALL)
 def nin_cifar(*, num_classes: int = 10, in_channels: int = 3, width: float = 0.25,
               dropout: float = 0.5, head: str = "gap", image_size: int = 32,
               hidden: int = 1000) -> nn.Module:

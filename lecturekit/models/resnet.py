@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..recipes import CIFAR_CLASS
+from .. import recipes
 from . import he_init_, register
 from .blocks import ConvNormAct, DropPath, conv1x1, conv3x3
 
@@ -267,8 +267,6 @@ def without_block(model: CifarResNet, stage: str, index: int) -> CifarResNet | N
     return damaged
 
 
-CIFAR_RECIPE = CIFAR_CLASS   # lecturekit.recipes
-
 def _register_cifar(depth: int) -> None:
     """ResNet-``depth`` for CIFAR-10 and its plain counterpart."""
     def residual(*, num_classes: int = 10, in_channels: int = 3,
@@ -279,13 +277,13 @@ def _register_cifar(depth: int) -> None:
         return CifarResNet(depth, num_classes, in_channels, residual=False)
 
     register(f"resnet{depth}_cifar", family="resnet_cifar", paper="resnet",
-             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
+             input_shape=(3, 32, 32), recipe=recipes.CIFAR_CLASS,
              doc=f"CIFAR-10 ResNet-{depth} (He et al. 2015, arXiv:1512.03385, section 4.2, "
                  f"Table 6): option-A shortcuts. "
                  "survival_last < 1 adds stochastic depth (Huang et al. 2016, "
                  "arXiv:1603.09382; the paper uses 0.5).")(residual)
     register(f"plain{depth}_cifar", family="resnet_cifar", paper="resnet",
-             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
+             input_shape=(3, 32, 32), recipe=recipes.CIFAR_CLASS,
              doc=f"The plain {depth}-layer CIFAR-10 network of He et al. 2015 "
                  "(arXiv:1512.03385, Figure 6): ResNet without shortcuts.")(plain)
 
@@ -420,17 +418,17 @@ for _depth in (164, 1001):
         return CifarBottleneckResNet(depth, num_classes, in_channels, preact=False)
 
     register(f"preact_resnet{_depth}_cifar", family="resnet_v2", paper="resnet_v2",
-             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
+             input_shape=(3, 32, 32), recipe=recipes.CIFAR_CLASS,
              doc=f"CIFAR-10 pre-activation ResNet-{_depth} (He et al. 2016, arXiv:1603.05027, "
                  f"Table 3): bottleneck units.")(_v2)
     register(f"resnet{_depth}_cifar", family="resnet_v2", paper="resnet_v2",
-             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
+             input_shape=(3, 32, 32), recipe=recipes.CIFAR_CLASS,
              doc=f"CIFAR-10 ResNet-{_depth} with the original bottleneck units (He et al. 2016, "
                  f"arXiv:1603.05027, Figure 1 and Table 3).")(_v1)
 
 
 @register("preact_resnet20_cifar", family="resnet_v2", paper="resnet_v2", input_shape=(3, 32, 32),
-          recipe=CIFAR_RECIPE)
+          recipe=recipes.CIFAR_CLASS)
 def preact_resnet20_cifar(*, num_classes: int = 10, in_channels: int = 3, depth: int = 20) -> nn.Module:
     """A CIFAR-10 ResNet of depth 6n+2 (default 20) with pre-activation units (He et al. 2016,
     arXiv:1603.05027), the v2 counterpart of ``resnet20_cifar``. No published count."""

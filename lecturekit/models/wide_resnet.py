@@ -17,8 +17,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .. import recipes
 from . import he_init_, register
-from .resnet import CIFAR_RECIPE, Bottleneck, ResNet
+from .resnet import Bottleneck, ResNet
 
 
 class WideBlock(nn.Module):
@@ -101,7 +102,7 @@ def _register(depth: int, widen: int) -> None:
         return WideResNet(depth, widen, num_classes, in_channels, dropout, block)
 
     register(f"wrn{depth}_{widen}", family="wide_resnet", paper="wide_resnet",
-             input_shape=(3, 32, 32), recipe=CIFAR_RECIPE,
+             input_shape=(3, 32, 32), recipe=recipes.CIFAR_CLASS,
              doc=f"WRN-{depth}-{widen} for CIFAR-10 (Zagoruyko & Komodakis 2016, arXiv:1605.07146, "
                  f"Table 1 and Figure 1). ``block`` is one of the paper's "
                  f"types: {', '.join(BLOCK_TYPES)}.")(build)

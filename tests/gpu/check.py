@@ -1,6 +1,6 @@
 """``make gpu-check``: the course on a CUDA GPU, in one prepared run of at most 8 minutes.
 
-1. The ResNet-20 GPU recipe of ``make bench`` (``bench.RESNET20_GPU``: 40 epochs on all of
+1. The ResNet-20 GPU recipe of ``make bench`` (``recipes.RESNET20_GPU``: 40 epochs on all of
    CIFAR-10, batch 512, mixed precision), run by ``python -m lecturekit reproduce resnet20``
    into build/gpu-check/ (never into results/): test accuracy against the paper's 91.25% and
    training seconds against 60 s. Run first and alone, so its time is the GPU's.

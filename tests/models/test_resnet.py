@@ -118,3 +118,19 @@ def test_block_layout_is_the_order_of_forward(block):
     block.eval()(torch.randn(1, block.conv1.in_channels if hasattr(block, "conv1") else 16, 8, 8))
     ran = [n for n in order if n != "shortcut"]
     assert ran == [step for step in block.layout if step != "relu"]
+
+
+# --------------------------------------------------------------------------- block deletion
+def test_deleting_a_residual_block_keeps_the_shortcut():
+    model = resnet.CifarResNet(20, width=4).eval()
+    x = torch.randn(2, 3, 16, 16)
+    for stage, index in resnet.blocks(model):
+        damaged = resnet.without_block(model, stage, index)
+        assert damaged is not None and damaged(x).shape == (2, 10)
+    assert len(resnet.blocks(model)) == 9
+
+
+def test_plain_blocks_that_change_the_shape_cannot_be_deleted():
+    model = resnet.CifarResNet(20, residual=False, width=4)
+    deletable = [resnet.without_block(model, s, i) is not None for s, i in resnet.blocks(model)]
+    assert deletable == [True, True, True, False, True, True, False, True, True]
