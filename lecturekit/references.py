@@ -7,6 +7,10 @@ the figure our code computes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from . import _deprecation
+from . import _validate as check
 
 
 @dataclass(frozen=True)
@@ -90,42 +94,36 @@ TIMELINE: list[Milestone] = [
 
 @dataclass(frozen=True)
 class Published:
-    """A published figure and where it is printed."""
+    """A published figure and where it is printed: ``kind`` is one of :data:`KINDS`;
+    ``setting`` names the training condition when one paper prints the figure twice for the
+    same network (stochastic depth's 'constant depth' and 'stochastic depth')."""
 
     value: float
     unit: str
     paper: str
     where: str
     note: str = ""
+    kind: str = ""
+    setting: str = ""
 
 
-#: Published parameter counts, multiply-adds and ImageNet errors, keyed by model name.
-PUBLISHED: dict[str, dict[str, Published]] = {
-    "alexnet": {
-        "parameters": Published(60e6, "parameters", "alexnet", "section 1 and 3",
-                                "'60 million parameters'"),
-        "top1": Published(40.7, "% top-1 error", "alexnet", "Table 2 (1 CNN, validation)"),
-        "top5": Published(18.2, "% top-5 error", "alexnet", "Table 2 (1 CNN, validation)"),
-    },
-    "googlenet": {
-        "parameters": Published(6.8e6, "parameters", "googlenet",
-                                "Table 1 (sum of the params column)"),
-        "mult_adds": Published(1.5e9, "multiply-adds", "googlenet",
-                               "section 5 ('1.5 billion multiply-adds at inference time')"),
-        "top5": Published(10.07, "% top-5 error", "googlenet",
-                          "Table 3 (1 model, 1 crop, validation)"),
-    },
-    "inception_v3": {
-        "parameters": Published(23_626_728, "parameters", "xception", "Table 3 (Inception V3)"),
-        "top1_accuracy": Published(78.2, "% top-1 accuracy", "xception", "Table 1 (single crop)"),
-        "top5_accuracy": Published(94.1, "% top-5 accuracy", "xception", "Table 1 (single crop)"),
-    },
-    "xception": {
-        "parameters": Published(22_855_952, "parameters", "xception", "Table 3"),
-        "top1_accuracy": Published(79.0, "% top-1 accuracy", "xception", "Table 1 (single crop)"),
-        "top5_accuracy": Published(94.5, "% top-5 accuracy", "xception", "Table 1 (single crop)"),
-    },
+#: The kinds of published figure, one key each, with the unit each is in. Errors are in percent;
+#: where a paper prints an accuracy, the error is 100 minus it (the note says so).
+KINDS: dict[str, str] = {
+    "parameters": "parameters",
+    "mult_adds": "multiply-adds",                   # per image, at the paper's input size
+    "top1_error": "% top-1 error",                  # ImageNet (ILSVRC 2012) validation
+    "top5_error": "% top-5 error",
+    "cifar10_error": "% test error",                # CIFAR-10 with standard augmentation
+    "shallow_5x5_top1_increase": "% higher top-1 error",
+    "fewer_parameters_than_alexnet": "times fewer parameters than AlexNet",
 }
+
+
+def _figure(name: str, kind: str, value: float, paper: str, where: str, note: str = "",
+            setting: str = "") -> tuple[str, Published]:
+    return name, Published(value, KINDS[kind], paper, where, note, kind, setting)
+
 
 #: VGG (Simonyan & Zisserman 2014): Table 2's parameter counts (millions) and Table 3's
 #: single-scale errors (%) of each configuration: (model, Table 2's column, millions, top-1,
@@ -135,58 +133,178 @@ VGG_TABLES_2_AND_3 = [
     ("vgg13", "B", 133, 28.7, 9.9, "B, single scale"), ("vgg16_c", "C", 134, 28.1, 9.4, "C, S=256"),
     ("vgg16", "D", 138, 27.0, 8.8, "D, S=256"), ("vgg19", "E", 144, 27.3, 9.0, "E, S=256"),
 ]
-for _name, _column, _millions, _top1, _top5, _row in VGG_TABLES_2_AND_3:
-    PUBLISHED[_name] = {
-        "parameters": Published(_millions * 1e6, "parameters", "vgg", f"Table 2 ({_column})"),
-        "top1": Published(_top1, "% top-1 error", "vgg", f"Table 3 ({_row})"),
-        "top5": Published(_top5, "% top-5 error", "vgg", f"Table 3 ({_row})")}
+#: He et al. 2015: Table 1's FLOPs (billions, counted as multiply-adds) and Table 3's 10-crop
+#: errors (Table 2's for ResNet-18, which Table 3 does not list).
+_RESNET_TABLES = {"resnet18": (1.8, 27.88, None, "Table 2"), "resnet34": (3.6, 24.52, 7.46, "Table 3"),
+                  "resnet50": (3.8, 22.85, 6.71, "Table 3"), "resnet101": (7.6, 21.75, 6.05, "Table 3"),
+                  "resnet152": (11.3, 21.43, 5.71, "Table 3")}
+#: DenseNet (Huang et al. 2016), Table 3: single-crop ImageNet errors.
+_DENSENET_TABLE_3 = {"densenet121": (25.02, 7.71), "densenet169": (23.80, 6.85),
+                     "densenet201": (22.58, 6.34), "densenet264": (22.15, 6.12)}
+#: Inception-v4 and Inception-ResNet (arXiv:1602.07261), Table 2: single-model, single-crop
+#: ILSVRC 2012 validation errors.
+_INCEPTION_V4_TABLE_2 = {"inception_v3": (21.2, 5.6), "inception_resnet_v1": (21.3, 5.5),
+                         "inception_v4": (20.0, 5.0), "inception_resnet_v2": (19.9, 4.9)}
+#: Xception (Chollet 2016), Table 1: single-crop ImageNet accuracies (%), and Table 3's counts.
+_XCEPTION_TABLES = {"inception_v3": (78.2, 94.1, 23_626_728), "xception": (79.0, 94.5, 22_855_952)}
+_WHERE_V4 = "Table 2 (single crop, single model)"
 
-_RESNET_TABLE_3 = {"resnet34": (24.52, 7.46), "resnet50": (22.85, 6.71), "resnet101": (21.75, 6.05),
-                   "resnet152": (21.43, 5.71)}
-for _name, _gflops in [("resnet18", 1.8), ("resnet34", 3.6), ("resnet50", 3.8), ("resnet101", 7.6),
-                       ("resnet152", 11.3)]:
-    PUBLISHED[_name] = {"mult_adds": Published(_gflops * 1e9, "multiply-adds", "resnet",
-                                               "Table 1 (FLOPs, counted as multiply-adds)")}
-    if _name in _RESNET_TABLE_3:
-        _top1, _top5 = _RESNET_TABLE_3[_name]
-        PUBLISHED[_name]["top1"] = Published(_top1, "% top-1 error", "resnet", "Table 3 (10-crop)")
-        PUBLISHED[_name]["top5"] = Published(_top5, "% top-5 error", "resnet", "Table 3 (10-crop)")
-for _name in ("inception_v3", "xception"):
-    for _k in ("1", "5"):
-        _accuracy = PUBLISHED[_name][f"top{_k}_accuracy"]
-        PUBLISHED[_name][f"top{_k}"] = Published(round(100 - _accuracy.value, 1), f"% top-{_k} error",
-                                                 "xception", _accuracy.where, "100 - accuracy")
-PUBLISHED["resnet18"]["top1"] = Published(27.88, "% top-1 error", "resnet", "Table 2 (10-crop)")
-for _name, (_top1, _top5) in {"densenet121": (25.02, 7.71), "densenet169": (23.80, 6.85),
-                              "densenet201": (22.58, 6.34), "densenet264": (22.15, 6.12)}.items():
-    PUBLISHED[_name] = {"top1": Published(_top1, "% top-1 error", "densenet", "Table 3 (single crop)"),
-                        "top5": Published(_top5, "% top-5 error", "densenet", "Table 3 (single crop)")}
-PUBLISHED["resnext50_32x4d"] = {"top1": Published(22.2, "% top-1 error", "resnext",
-                                                  "Table 3 (224x224 single crop)")}
-PUBLISHED["wide_resnet50_2"] = {"top1": Published(21.9, "% top-1 error", "wide_resnet",
-                                                  "Table 8 (WRN-50-2-bottleneck, single crop)"),
-                                "top5": Published(6.03, "% top-5 error", "wide_resnet",
-                                                  "Table 8 (WRN-50-2-bottleneck, single crop)")}
+#: Every published figure, one row each: (model name, figure). Built in this one pass.
+_FIGURES: list[tuple[str, Published]] = [
+    # ImageNet networks
+    _figure("alexnet", "parameters", 60e6, "alexnet", "section 1 and 3", "'60 million parameters'"),
+    _figure("alexnet", "top1_error", 40.7, "alexnet", "Table 2 (1 CNN, validation)"),
+    _figure("alexnet", "top5_error", 18.2, "alexnet", "Table 2 (1 CNN, validation)"),
+    *[row for name, column, millions, top1, top5, table_3_row in VGG_TABLES_2_AND_3 for row in (
+        _figure(name, "parameters", millions * 1e6, "vgg", f"Table 2 ({column})"),
+        _figure(name, "top1_error", top1, "vgg", f"Table 3 ({table_3_row})"),
+        _figure(name, "top5_error", top5, "vgg", f"Table 3 ({table_3_row})"))],
+    #: VGG section 4.1: net B against a "shallow net" with each pair of 3x3 layers replaced by
+    #: one 5x5 layer (same receptive field): "the top-1 error of the shallow net was measured to
+    #: be 7% higher than that of B (on a center crop)".
+    _figure("vgg13", "shallow_5x5_top1_increase", 7.0, "vgg", "section 4.1 (B with each pair of "
+            "3x3 layers replaced by one 5x5 layer, center crop)"),
+    _figure("googlenet", "parameters", 6.8e6, "googlenet", "Table 1 (sum of the params column)"),
+    _figure("googlenet", "mult_adds", 1.5e9, "googlenet",
+            "section 5 ('1.5 billion multiply-adds at inference time')"),
+    _figure("googlenet", "top5_error", 10.07, "googlenet", "Table 3 (1 model, 1 crop, validation)"),
+    _figure("googlenet", "fewer_parameters_than_alexnet", 12, "googlenet", "section 1 ('uses 12x "
+            "fewer parameters than the winning architecture of Krizhevsky et al.')"),
+    *[row for name, (top1, top5, count) in _XCEPTION_TABLES.items() for row in (
+        _figure(name, "parameters", count, "xception",
+                "Table 3 (Inception V3)" if name == "inception_v3" else "Table 3"),
+        _figure(name, "top1_error", round(100 - top1, 1), "xception", "Table 1 (single crop)",
+                f"100 - the printed {top1}% top-1 accuracy"),
+        _figure(name, "top5_error", round(100 - top5, 1), "xception", "Table 1 (single crop)",
+                f"100 - the printed {top5}% top-5 accuracy"))],
+    #: Inception v3's own paper (Szegedy et al. 2015, arXiv:1512.00567), Table 3: the full
+    #: Inception-v3 (with BN-auxiliary), single model, single crop, ILSVRC 2012 validation.
+    _figure("inception_v3", "top1_error", 21.2, "inception_v3", "Table 3 (single model, single crop)"),
+    _figure("inception_v3", "top5_error", 5.6, "inception_v3", "Table 3 (single model, single crop)"),
+    *[row for name, (top1, top5) in _INCEPTION_V4_TABLE_2.items() for row in (
+        _figure(name, "top1_error", top1, "inception_v4", _WHERE_V4),
+        _figure(name, "top5_error", top5, "inception_v4", _WHERE_V4))],
+    #: The Inception-v4 paper prints no parameter counts: these are timm's ports of the
+    #: authors' released networks.
+    _figure("inception_v4", "parameters", 42.7e6, "inception_v4",
+            "timm's inception_v4 (the paper prints no count)"),
+    _figure("inception_resnet_v2", "parameters", 55.8e6, "inception_v4",
+            "timm's inception_resnet_v2 (the paper prints no count)"),
+    *[row for name, (gflops, top1, top5, table) in _RESNET_TABLES.items() for row in (
+        _figure(name, "mult_adds", gflops * 1e9, "resnet", "Table 1 (FLOPs, counted as multiply-adds)"),
+        _figure(name, "top1_error", top1, "resnet", f"{table} (10-crop)"),
+        *([_figure(name, "top5_error", top5, "resnet", f"{table} (10-crop)")] if top5 else []))],
+    *[row for name, (top1, top5) in _DENSENET_TABLE_3.items() for row in (
+        _figure(name, "top1_error", top1, "densenet", "Table 3 (single crop)"),
+        _figure(name, "top5_error", top5, "densenet", "Table 3 (single crop)"))],
+    _figure("resnext50_32x4d", "top1_error", 22.2, "resnext", "Table 3 (224x224 single crop)"),
+    _figure("wide_resnet50_2", "top1_error", 21.9, "wide_resnet", "Table 8 (WRN-50-2-bottleneck, single crop)"),
+    _figure("wide_resnet50_2", "top5_error", 6.03, "wide_resnet", "Table 8 (WRN-50-2-bottleneck, single crop)"),
+    # Parameter counts the papers print for networks torchvision does not build. (Where
+    # torchvision builds the same network, its exact count is the reference:
+    # ``lk.models.entry(name).torchvision`` names the twin, and tests/models/test_registry.py
+    # checks that the counts are equal.)
+    _figure("lenet5_1998", "parameters", 60_000, "lenet", "section II.B ('only 60,000 trainable parameters')"),
+    *[_figure(f"resnet{depth}_cifar", "parameters", value, "resnet", "Table 6 (# params)")
+      for depth, value in [(20, 0.27e6), (32, 0.46e6), (44, 0.66e6), (56, 0.85e6), (110, 1.7e6),
+                           (1202, 19.4e6)]],
+    *[_figure(name, "parameters", value, "resnet_v2", "Table 3 (#params)")
+      for depth, value in [(164, 1.7e6), (1001, 10.2e6)]
+      for name in (f"preact_resnet{depth}_cifar", f"resnet{depth}_cifar")],
+    *[_figure(name, "parameters", value, "wide_resnet", f"{where} (# params)")
+      for name, value, where in [("wrn40_4", 8.9e6, "Table 3"), ("wrn16_8", 11.0e6, "Table 3"),
+                                 ("wrn28_10", 36.5e6, "Table 3"), ("wrn16_4", 2.7e6, "Table 4")]],
+    _figure("densenet40_cifar", "parameters", 1.0e6, "densenet", "Table 2 (DenseNet, L=40, k=12)"),
+    _figure("densenet_bc100_cifar", "parameters", 0.8e6, "densenet", "Table 2 (DenseNet-BC, L=100, k=12)"),
+    # CIFAR-10 test errors, with standard augmentation
+    *[_figure(f"resnet{depth}_cifar", "cifar10_error", value, "resnet", where)
+      for depth, value, where in [(20, 8.75, "Table 6"), (32, 7.51, "Table 6"), (44, 7.17, "Table 6"),
+                                  (56, 6.97, "Table 6"), (110, 6.43, "Table 6 (best of 5 runs)"),
+                                  (1202, 7.93, "Table 6")]],
+    _figure("resnet1001_cifar", "cifar10_error", 7.61, "resnet_v2", "Table 3 and Figure 1 (original units)"),
+    _figure("preact_resnet1001_cifar", "cifar10_error", 4.92, "resnet_v2", "Table 3 (pre-activation)"),
+    #: DenseNet's Table 2 lists the pre-activation ResNet-1001 on C10+ at 4.62%, the row that
+    #: DenseNet-BC (L=100, k=12, 4.51%) is compared with.
+    _figure("preact_resnet1001_cifar", "cifar10_error", 4.62, "densenet",
+            "Table 2 (C10+, pre-activation ResNet-1001)"),
+    _figure("preact_resnet164_cifar", "cifar10_error", 5.46, "resnet_v2", "Table 3"),
+    *[_figure(name, "cifar10_error", value, "wide_resnet", "Table 5")
+      for name, value in [("wrn40_4", 4.97), ("wrn16_8", 4.81), ("wrn28_10", 4.17)]],
+    *[_figure("resnet110_cifar", "cifar10_error", value, "stochastic_depth", "Table 1", setting=setting)
+      for setting, value in [("constant depth", 6.41), ("stochastic depth", 5.25)]],
+    _figure("densenet40_cifar", "cifar10_error", 5.24, "densenet", "Table 2 (C10+)"),
+    _figure("densenet_bc100_cifar", "cifar10_error", 4.51, "densenet", "Table 2 (C10+)"),
+]
 
-# Parameter counts the papers print for networks torchvision does not build. (Where torchvision
-# builds the same network, its exact count is the reference: ``lk.models.entry(name).torchvision``
-# names the twin, and tests/models/test_registry.py checks that the counts are equal.)
-def _parameters(name: str, value: float, paper: str, where: str, note: str = "") -> None:
-    PUBLISHED.setdefault(name, {})["parameters"] = Published(value, "parameters", paper, where, note)
+#: Where several papers print the same kind of figure for one network, the network's own
+#: paper is the default source.
+OWN_PAPER = {"inception_v3": "inception_v3", "resnet110_cifar": "resnet",
+             "preact_resnet1001_cifar": "resnet_v2"}
+_RAISE = object()
 
 
-_parameters("lenet5_1998", 60_000, "lenet", "section II.B ('only 60,000 trainable parameters')")
-for _depth, _value in [(20, 0.27e6), (32, 0.46e6), (44, 0.66e6), (56, 0.85e6), (110, 1.7e6),
-                       (1202, 19.4e6)]:
-    _parameters(f"resnet{_depth}_cifar", _value, "resnet", "Table 6 (# params)")
-for _depth, _value in [(164, 1.7e6), (1001, 10.2e6)]:
-    for _name in (f"preact_resnet{_depth}_cifar", f"resnet{_depth}_cifar"):
-        _parameters(_name, _value, "resnet_v2", "Table 3 (#params)")
-for _name, _value, _where in [("wrn40_4", 8.9e6, "Table 3"), ("wrn16_8", 11.0e6, "Table 3"),
-                              ("wrn28_10", 36.5e6, "Table 3"), ("wrn16_4", 2.7e6, "Table 4")]:
-    _parameters(_name, _value, "wide_resnet", f"{_where} (# params)")
-_parameters("densenet40_cifar", 1.0e6, "densenet", "Table 2 (DenseNet, L=40, k=12)")
-_parameters("densenet_bc100_cifar", 0.8e6, "densenet", "Table 2 (DenseNet-BC, L=100, k=12)")
+@dataclass(frozen=True)
+class Entry:
+    """The published figures of one network: ``entry(name).published(kind)``."""
+
+    name: str
+    figures: tuple[Published, ...] = ()
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of figure published for this network, in :data:`KINDS` order."""
+        return [kind for kind in KINDS if any(f.kind == kind for f in self.figures)]
+
+    def published(self, kind: str, paper: str | None = None, setting: str | None = None,
+                  default: Any = _RAISE) -> Published:
+        """The figure of ``kind`` (a key of :data:`KINDS`); ``paper`` (a key of
+        :data:`PAPERS`) picks a source where several papers print it (else the network's own
+        paper), ``setting`` a training condition where one paper prints two. ``default`` is
+        returned instead of an error when nothing is published."""
+        check.choice(kind, KINDS, "kind", "kind of published figure")
+        found = [f for f in self.figures if f.kind == kind and paper in (None, f.paper)
+                 and (f.setting == setting if setting is not None else True)]
+        if setting is None and any(not f.setting for f in found):
+            found = [f for f in found if not f.setting]
+        if len(found) > 1 and paper is None:
+            found = [f for f in found if f.paper == OWN_PAPER.get(self.name)] or found
+        if len(found) == 1:
+            return found[0]
+        if found:
+            choices = "; ".join(f"paper={f.paper!r}" + (f", setting={f.setting!r}" if f.setting else "")
+                                for f in found)
+            raise ValueError(f"{self.name} has {len(found)} published {kind} figures: choose one "
+                             f"with {choices}")
+        if default is not _RAISE:
+            return default
+        if not self.figures:
+            near = check.closest(self.name, ENTRIES)
+            raise ValueError(f"no published figures for {self.name!r}"
+                             + (f"; closest names: {', '.join(near)}" if near else ""))
+        source = f" by paper {paper!r}" if paper else ""
+        setting_text = f" in setting {setting!r}" if setting else ""
+        raise ValueError(f"no {kind} figure published for {self.name}{source}{setting_text}; "
+                         f"published: {', '.join(self.kinds)}")
+
+
+def _entries(rows: list[tuple[str, Published]]) -> dict[str, Entry]:
+    grouped: dict[str, list[Published]] = {}
+    for name, figure in rows:
+        grouped.setdefault(name, []).append(figure)
+    return {name: Entry(name, tuple(figures)) for name, figures in grouped.items()}
+
+
+#: The published figures of every network, by model name.
+ENTRIES: dict[str, Entry] = _entries(_FIGURES)
+
+
+def entry(name: str) -> Entry:
+    """The published figures of network ``name``: ``entry("resnet50").published("top1_error")``.
+    A network no paper gives figures for has an empty entry (its ``published`` raises, or
+    returns its ``default``)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a model name (a string), got {check.describe(name)}")
+    return ENTRIES.get(name, Entry(name))
 
 
 #: GoogLeNet's Table 1: parameters (thousands) and operations (millions) per Inception module.
@@ -226,28 +344,6 @@ ILSVRC: list[IlsvrcResult] = [
 BATCHNORM_FIGURE_3 = {
     "Inception": (31.0e6, 72.2), "BN-Baseline": (13.3e6, 72.7), "BN-x5": (2.1e6, 73.0),
     "BN-x30": (2.7e6, 74.8), "BN-x5-Sigmoid": (None, 69.8),
-}
-
-
-#: CIFAR-10 test error (%, with standard augmentation) of the ResNet family, as published.
-CIFAR10_ERRORS: dict[str, Published] = {
-    "resnet20_cifar": Published(8.75, "% test error", "resnet", "Table 6"),
-    "resnet32_cifar": Published(7.51, "% test error", "resnet", "Table 6"),
-    "resnet44_cifar": Published(7.17, "% test error", "resnet", "Table 6"),
-    "resnet56_cifar": Published(6.97, "% test error", "resnet", "Table 6"),
-    "resnet110_cifar": Published(6.43, "% test error", "resnet", "Table 6 (best of 5 runs)"),
-    "resnet1202_cifar": Published(7.93, "% test error", "resnet", "Table 6"),
-    "resnet1001_cifar (original units)": Published(7.61, "% test error", "resnet_v2",
-                                                   "Table 3 and Figure 1 (original units)"),
-    "preact_resnet1001_cifar": Published(4.92, "% test error", "resnet_v2", "Table 3 (pre-activation)"),
-    "preact_resnet164_cifar": Published(5.46, "% test error", "resnet_v2", "Table 3"),
-    "wrn40_4": Published(4.97, "% test error", "wide_resnet", "Table 5"),
-    "wrn16_8": Published(4.81, "% test error", "wide_resnet", "Table 5"),
-    "wrn28_10": Published(4.17, "% test error", "wide_resnet", "Table 5"),
-    "resnet110_cifar (constant depth)": Published(6.41, "% test error", "stochastic_depth", "Table 1"),
-    "resnet110_cifar (stochastic depth)": Published(5.25, "% test error", "stochastic_depth", "Table 1"),
-    "densenet40_cifar": Published(5.24, "% test error", "densenet", "Table 2 (C10+)"),
-    "densenet_bc100_cifar": Published(4.51, "% test error", "densenet", "Table 2 (C10+)"),
 }
 
 
@@ -292,44 +388,6 @@ DESIGN_IDEAS: list[DesignIdea] = [
 ]
 
 
-# ----------------------------------------------------------------- notebooks 09-12 additions
-#: VGG section 4.1: net B against a "shallow net" with each pair of 3x3 layers replaced by one
-#: 5x5 layer (same receptive field): "the top-1 error of the shallow net was measured to be 7%
-#: higher than that of B (on a center crop)".
-PUBLISHED["vgg13"]["shallow_5x5_top1_increase"] = Published(
-    7.0, "% higher top-1 error", "vgg", "section 4.1 (B with each pair of 3x3 layers replaced by "
-    "one 5x5 layer, center crop)")
-#: GoogLeNet section 1: "12x fewer parameters than the winning architecture of Krizhevsky et al."
-PUBLISHED["googlenet"]["fewer_than_alexnet"] = Published(
-    12, "times fewer parameters than AlexNet", "googlenet", "section 1 ('uses 12x fewer parameters "
-    "than the winning architecture of Krizhevsky et al.')")
-#: Inception-v4 and Inception-ResNet (arXiv:1602.07261), Table 2: single-model, single-crop
-#: ILSVRC 2012 validation errors. The paper prints no parameter counts; the counts given are
-#: those of timm's ports of the authors' released networks (inception_v4, inception_resnet_v2).
-for _name, (_top1, _top5) in {"inception_v3": (21.2, 5.6), "inception_resnet_v1": (21.3, 5.5),
-                              "inception_v4": (20.0, 5.0), "inception_resnet_v2": (19.9, 4.9)}.items():
-    PUBLISHED.setdefault(_name, {}).update({
-        "v4_table2_top1": Published(_top1, "% top-1 error", "inception_v4", "Table 2 (single crop, "
-                                    "single model)"),
-        "v4_table2_top5": Published(_top5, "% top-5 error", "inception_v4", "Table 2 (single crop, "
-                                    "single model)")})
-PUBLISHED["inception_v4"]["parameters"] = Published(
-    42.7e6, "parameters", "inception_v4", "timm's inception_v4 (the paper prints no count)")
-PUBLISHED["inception_resnet_v2"]["parameters"] = Published(
-    55.8e6, "parameters", "inception_v4", "timm's inception_resnet_v2 (the paper prints no count)")
-#: Inception v3's own paper (Szegedy et al. 2015, arXiv:1512.00567), Table 3: the full Inception-v3
-#: (with BN-auxiliary), single model, single crop, ILSVRC 2012 validation. (The "top1"/"top5"
-#: entries above are the figures Chollet's Xception paper measured for Inception V3.)
-PUBLISHED["inception_v3"]["top1_own_paper"] = Published(
-    21.2, "% top-1 error", "inception_v3", "Table 3 (single model, single crop)")
-PUBLISHED["inception_v3"]["top5_own_paper"] = Published(
-    5.6, "% top-5 error", "inception_v3", "Table 3 (single model, single crop)")
-#: DenseNet's Table 2 lists the pre-activation ResNet-1001 on C10+ at 4.62%, the row that
-#: DenseNet-BC (L=100, k=12, 4.51%) is compared with.
-CIFAR10_ERRORS["preact_resnet1001_cifar (DenseNet's Table 2)"] = Published(
-    4.62, "% test error", "densenet", "Table 2 (C10+, pre-activation ResNet-1001)")
-
-
 #: AlexNet, Figure 1 and its caption (Krizhevsky, Sutskever, Hinton 2012): a four-layer CNN on
 #: CIFAR-10, learning rates chosen independently for each network, no regularization. The
 #: speed-up is the caption's; the epochs are read off the plot (approximate).
@@ -339,3 +397,46 @@ ALEXNET_FIGURE_1 = {
     "ReLU: epochs to 25% (read off the plot, about)": 6,
     "tanh: epochs to 25% (read off the plot, about)": 36,
 }
+
+
+# --------------------------------------------------------------------------- the old access
+def _old_key(name: str, figure: Published) -> str:
+    if figure.kind in ("top1_error", "top5_error"):
+        short = figure.kind[:4]
+        if figure.paper == "inception_v4":
+            return f"v4_table2_{short}"
+        return f"{short}_own_paper" if (name, figure.paper) == ("inception_v3", "inception_v3") else short
+    return {"fewer_parameters_than_alexnet": "fewer_than_alexnet"}.get(figure.kind, figure.kind)
+
+
+def _published_by_old_keys() -> dict[str, dict[str, Published]]:
+    """The old ``PUBLISHED[name][key]`` table, made from :data:`ENTRIES`."""
+    table: dict[str, dict[str, Published]] = {}
+    for name, figure in _FIGURES:
+        if figure.kind == "cifar10_error":
+            continue
+        figures = table.setdefault(name, {})
+        figures[_old_key(name, figure)] = figure
+        if figure.note.startswith("100 - the printed"):
+            short = figure.kind[:4]
+            figures[f"{short}_accuracy"] = Published(round(100 - figure.value, 1),
+                                                     f"% top-{short[3]} accuracy", figure.paper,
+                                                     figure.where)
+    return table
+
+
+_OLD_CIFAR_NAMES = {("resnet1001_cifar", "resnet_v2"): "resnet1001_cifar (original units)",
+                    ("preact_resnet1001_cifar", "densenet"): "preact_resnet1001_cifar (DenseNet's Table 2)"}
+
+
+def _cifar10_errors_by_old_names() -> dict[str, Published]:
+    """The old ``CIFAR10_ERRORS[name]`` table, made from :data:`ENTRIES`."""
+    return {_OLD_CIFAR_NAMES.get((name, f.paper), f"{name} ({f.setting})" if f.setting else name): f
+            for name, f in _FIGURES if f.kind == "cifar10_error"}
+
+
+__getattr__ = _deprecation.module_getattr(__name__, {
+    "PUBLISHED": ("lecturekit.references.entry(name).published(kind)", _published_by_old_keys),
+    "CIFAR10_ERRORS": ("lecturekit.references.entry(name).published('cifar10_error')",
+                       _cifar10_errors_by_old_names),
+})

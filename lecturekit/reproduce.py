@@ -67,7 +67,7 @@ RESULTS_VARIABLE = "LECTUREKIT_RESULTS"
 #: The shipped results: package data, so that a wheel (and a Colab install) carries them.
 RESULTS_DIR = Path(__file__).with_name("results")
 #: He et al. 2015, Table 6: ResNet-20 on CIFAR-10, 8.75% test error (lecturekit.references).
-PAPER_RESNET20_ACCURACY = 100 - references.CIFAR10_ERRORS["resnet20_cifar"].value
+PAPER_RESNET20_ACCURACY = 100 - references.entry("resnet20_cifar").published("cifar10_error").value
 #: The paper's CIFAR-10 schedule (section 4.2): 64k iterations of batch 128 (164 epochs of
 #: 50,000 images), learning rate 0.1 divided by 10 at 32k and 48k iterations.
 PAPER_EPOCHS = recipes.PAPER_EPOCHS

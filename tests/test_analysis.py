@@ -178,15 +178,6 @@ def test_counting_and_feature_maps_leave_a_training_model_training():
     assert model.training
 
 
-def test_references_have_sources():
-    from lecturekit import references
-
-    assert [r.top5_error for r in references.ILSVRC] == [28.2, 25.8, 16.4, 11.7, 7.3, 6.7, 3.57]
-    for figures in references.PUBLISHED.values():
-        for figure in figures.values():
-            assert figure.paper in references.PAPERS and figure.where
-
-
 def test_binomial_margin_is_three_standard_errors_of_two_independent_rates():
     margin = analysis.binomial_margin(0.2, 0.3, 1000)
     assert margin == pytest.approx(3 * math.sqrt(0.2 * 0.8 / 1000 + 0.3 * 0.7 / 1000))

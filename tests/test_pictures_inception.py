@@ -56,8 +56,23 @@ def test_the_family_runs_from_v1_to_xception_with_the_published_figures():
     assert [g.year for g in generations] == sorted(g.year for g in generations)
     assert generations[0].name.startswith("Inception v1") and generations[-1].name == "Xception"
     v4 = next(g for g in generations if g.name == "Inception-v4")
-    assert v4.parameters == references.PUBLISHED["inception_v4"]["parameters"].value
+    assert v4.parameters == references.entry("inception_v4").published("parameters").value
     assert v4.top1_error == 20.0
     fig = inception.googlenet_family()
     assert any("Inception-ResNet-v2 (2016)" in t and "55.8M parameters" in t for t in texts(fig))
+    plt.close(fig)
+
+
+def test_googlenet_is_drawn_with_each_modules_branch_widths_and_the_two_auxiliary_heads():
+    from lecturekit.models.googlenet import TABLE_1
+
+    fig = inception.googlenet_modules()
+    labels = texts(fig)
+    for key, (_, c1, c3r, c3, c5r, c5, pool) in TABLE_1.items():
+        out = c1 + c3 + c5 + pool
+        assert f"inception ({key}): {out} maps" in labels
+        for text in (f"1x1\n{c1}", f"1x1\n{c3r}", f"3x3\n{c3}", f"1x1\n{c5r}", f"5x5\n{c5}", f"1x1\n{pool}"):
+            assert text in labels
+    heads = [t for t in labels if t.startswith("auxiliary classifier on")]
+    assert [h.split("(")[1][:2] for h in heads] == ["4a", "4d"]
     plt.close(fig)

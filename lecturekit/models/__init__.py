@@ -18,8 +18,8 @@ from typing import Any
 
 from torch import nn
 
+from .. import _deprecation, references
 from .. import _validate as check
-from .. import references
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,15 @@ class ModelEntry:
 
     @property
     def paper_parameters(self) -> int | None:
-        """The parameter count the paper prints (``references.PUBLISHED``), or None."""
-        figure = references.PUBLISHED.get(self.name, {}).get("parameters")
+        """Deprecated: ``lk.references.entry(name).published("parameters")``, the one way to a
+        published figure."""
+        _deprecation.warn("ModelEntry.paper_parameters",
+                          'lk.references.entry(name).published("parameters").value', stacklevel=3)
+        return self._printed_parameters
+
+    @property
+    def _printed_parameters(self) -> int | None:
+        figure = references.entry(self.name).published("parameters", default=None)
         return None if figure is None else round(figure.value)
 
     @property
@@ -55,7 +62,7 @@ class ModelEntry:
         """The count to compare ours with: torchvision's exact count where torchvision builds
         the same network, else the paper's printed figure, else None."""
         exact = self.torchvision_parameters
-        return exact if exact is not None else self.paper_parameters
+        return exact if exact is not None else self._printed_parameters
 
 
 @functools.cache
