@@ -16,3 +16,12 @@ def test_an_old_module_attribute_warns_at_its_caller_and_returns_the_new_value()
     assert caught[0].category is DeprecationWarning
     with pytest.raises(AttributeError, match="module 'somewhere' has no attribute 'NEW'"):
         getattr_("NEW")
+
+
+@pytest.mark.parametrize("to_caller", [False, True])
+def test_the_warning_points_at_the_package_until_the_notebooks_are_migrated(monkeypatch, to_caller):
+    monkeypatch.setattr(_deprecation, "ATTRIBUTE_TO_CALLER", to_caller)
+    getattr_ = _deprecation.module_getattr("somewhere", {"OLD": ("somewhere.new()", lambda: 42)})
+    with pytest.warns(DeprecationWarning) as caught:
+        getattr_("OLD")
+    assert caught[0].filename == (__file__ if to_caller else _deprecation.__file__)

@@ -42,7 +42,7 @@ class ModelEntry:
         """Deprecated: ``lk.references.entry(name).published("parameters")``, the one way to a
         published figure."""
         _deprecation.warn("ModelEntry.paper_parameters",
-                          'lk.references.entry(name).published("parameters").value', stacklevel=3)
+                          'lk.references.entry(name).published("parameters").value')
         return self._printed_parameters
 
     @property
