@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from .. import recipes
 from . import register
 from .blocks import ConvNormAct, lrn
 
@@ -113,9 +114,7 @@ for _name, _configuration in [("vgg11_bn", "A"), ("vgg13_bn", "B"), ("vgg16_bn",
 
 
 @register("vgg_cifar", family="vgg", paper="vgg", input_shape=(3, 32, 32),
-          recipe=dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.05, momentum=0.9,
-                      weight_decay=5e-4, schedule="onecycle", augment=True,
-                      channels_last=True))
+          recipe=recipes.CIFAR_SMALL)
 def vgg_cifar(*, num_classes: int = 10, in_channels: int = 3, configuration: str = "A",
               width: float = 0.25) -> nn.Module:
     """Class-scale VGG for CIFAR-10 (after Simonyan & Zisserman 2014): configuration A's

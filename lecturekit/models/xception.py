@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .. import recipes
 from . import register
 from .blocks import ConvNormAct, SeparableConv2d  # noqa: F401 (xception.SeparableConv2d, notebook 12)
 
@@ -77,8 +78,7 @@ def xception(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
 
 # ----------------------------------------------------------------- a small CIFAR network
 @register("separable_cifar", family="xception", paper="xception", input_shape=(3, 32, 32),
-          recipe=dict(epochs=6, batch_size=128, optimizer="sgd", lr=0.1, momentum=0.9,
-                      weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True))
+          recipe=recipes.SEPARABLE_COMPARISON)
 def separable_cifar(*, num_classes: int = 10, in_channels: int = 3, separable: bool = True,
                     width: int = 32) -> nn.Module:
     """A small VGG-style CIFAR-10 network (widths w, 2w, 4w; two 3x3 layers per stage) whose
