@@ -125,14 +125,18 @@ def run_bench(args: argparse.Namespace) -> int:
 
 # -------------------------------------------------------------------------------- reproduce
 def _add_reproduce(commands) -> None:
+    from .models import OLD_NAMES
     from .pretrained import PLANS
     from .reproduce import NAMES, RECIPES
+
+    old_plans = [old + name[len(new):] for name in PLANS for old, new in OLD_NAMES.items()
+                 if name.split(".")[0] == new]
 
     parser = commands.add_parser(
         "reproduce", help="train a paper-scale result or a shipped network and write it into the package",
         description="Train a paper-scale result and write it, with the device, the torch "
                     "version, the seed, the wall time and this command, to OUTPUT/NAME.json.")
-    parser.add_argument("name", choices=[*NAMES, "all", *PLANS],
+    parser.add_argument("name", choices=[*NAMES, "all", *PLANS, *old_plans],
                         help="a result, or a shipped network (written to lecturekit/weights/ "
                              "unless --output is given)")
     parser.add_argument("--device", default=None,
@@ -188,14 +192,16 @@ def run_reproduce(args: argparse.Namespace) -> int:
     from .reproduce import reproduce, reproduce_all, summary
 
     os.environ["LECTUREKIT_NO_PROGRESS"] = "1"
+    from .models import canonical
     from .pretrained import PLANS, make
 
-    if args.name in PLANS:
+    name = canonical(args.name)      # an old model name becomes its new one, with a warning
+    if name in PLANS:
         import torch
 
         from . import env
         device = torch.device(args.device) if args.device else env.device()
-        make(args.name, device=device, seed=args.seed or 0, epochs=args.epochs,
+        make(name, device=device, seed=args.seed or 0, epochs=args.epochs,
              limit=args.limit, test_limit=args.test_limit, output=args.output)
         return 0
     if args.output is None:

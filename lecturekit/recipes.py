@@ -46,11 +46,11 @@ CIFAR_CLASS = dict(epochs=10, batch_size=128, optimizer="sgd", lr=0.1, momentum=
                    weight_decay=5e-4, schedule="onecycle", augment=True, channels_last=True)
 #: The class-scale AlexNet, NIN and GoogLeNet: the same, at half the rate.
 CIFAR_SMALL = dict(CIFAR_CLASS, lr=0.05)
-#: The separable-against-regular comparison (``separable_cifar``): six epochs of the ResNets' recipe.
+#: The separable-against-regular comparison (``separable_small``): six epochs of the ResNets' recipe.
 SEPARABLE_COMPARISON = dict(CIFAR_CLASS, epochs=6)
 #: The CIFAR DenseNets: batch 64 and weight decay 1e-4, as in Huang et al. 2016, section 4.2.
 CIFAR_DENSENET = dict(CIFAR_CLASS, batch_size=64, weight_decay=1e-4)
-#: The batch-normalization experiment (``inception_bn_cifar``, after Ioffe & Szegedy 2015):
+#: The batch-normalization experiment (``inception_bn_small``, after Ioffe & Szegedy 2015):
 #: SGD at a constant rate, without augmentation or weight decay.
 BATCHNORM_EXPERIMENT = dict(epochs=8, batch_size=64, optimizer="sgd", lr=0.01, momentum=0.9,
                             schedule="constant")

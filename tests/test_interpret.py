@@ -148,7 +148,7 @@ def test_cam_equals_grad_cam_up_to_scale_for_global_average_pooling_and_a_linear
 
 
 def test_cam_for_a_network_whose_last_maps_are_the_class_scores():
-    model, x = lk.models.create("nin_cifar"), _image(3, 32, 32)
+    model, x = lk.models.create("nin_small"), _image(3, 32, 32)
     cam = interpret.class_activation_map(model, x)
     assert cam.map.mean().item() == pytest.approx(cam.score, abs=1e-4)
 

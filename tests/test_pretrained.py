@@ -87,6 +87,17 @@ def test_create_pretrained_returns_the_trained_network_in_eval_mode():
     assert model.stem[0].weight.dtype == torch.float32
 
 
+def test_nin_small_s_weights_load_under_its_old_name_too():
+    assert "nin_small" in SHIPPED and "nin_cifar" not in SHIPPED
+    model = lk.models.create("nin_small", pretrained=True)
+    with pytest.warns(DeprecationWarning, match="'nin_cifar' is deprecated; use 'nin_small'"):
+        old = lk.models.create("nin_cifar", pretrained=True)
+    assert not old.training
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), old.state_dict().values()))
+    with pytest.warns(DeprecationWarning):
+        assert pretrained.record("nin_cifar") == pretrained.record("nin_small")
+
+
 def test_unknown_or_unshipped_names_get_one_sentence():
     with pytest.raises(ValueError, match="pretrained network") as error:
         lk.models.create("resnet21_cifar", pretrained=True)

@@ -19,3 +19,10 @@ def test_the_registry_and_reproduce_take_their_recipes_from_recipes():
 def test_onecycle_extra_arguments_override_the_defaults():
     assert recipes.onecycle(5, amp="bf16")["amp"] == "bf16"
     assert recipes.onecycle(5)["amp"] is False
+
+
+def test_every_registered_recipe_is_one_named_in_recipes():
+    named = [value for value in vars(recipes).values() if isinstance(value, dict)]
+    for name in models.list_models():
+        recipe = models.entry(name).recipe
+        assert not recipe or any(recipe is value for value in named), name

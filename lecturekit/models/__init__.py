@@ -78,6 +78,25 @@ def _torchvision_count(name: str, options: tuple) -> int:
 
 
 _REGISTRY: dict[str, ModelEntry] = {}
+#: Old names, kept as aliases that warn: ``_cifar`` is for the CIFAR-10 networks the papers
+#: describe, ``_small`` for the course's class-scale variants (README, "Model names").
+OLD_NAMES: dict[str, str] = {
+    "alexnet_cifar": "alexnet_small", "nin_cifar": "nin_small", "vgg_cifar": "vgg_small",
+    "googlenet_cifar": "googlenet_small", "inception_bn_cifar": "inception_bn_small",
+    "separable_cifar": "separable_small", "preact_resnet20_cifar": "preact_resnet_small",
+}
+
+
+def canonical(name: Any) -> Any:
+    """``name``, or for an old name (``OLD_NAMES``; with a tag, ``"nin_cifar.tag"``) its new
+    name, with a DeprecationWarning."""
+    if not isinstance(name, str):
+        return name
+    model, dot, tag = name.partition(".")
+    if model not in OLD_NAMES:
+        return name
+    _deprecation.warn(f"the model name {model!r}", repr(OLD_NAMES[model]))
+    return OLD_NAMES[model] + dot + tag
 
 
 def register(name: str, *, family: str, paper: str, input_shape: tuple[int, int, int],
@@ -125,7 +144,7 @@ def list_pretrained() -> list[str]:
 
 def entry(name: str) -> ModelEntry:
     """The registry's record of model ``name``: builder, family, paper, input shape, recipe."""
-    return _REGISTRY[check.choice(name, _REGISTRY, "name", "model",
+    return _REGISTRY[check.choice(canonical(name), _REGISTRY, "name", "model",
                                   see=f"lk.models.list_models() for all {len(_REGISTRY)}")]
 
 
@@ -135,6 +154,7 @@ def create(name: str, pretrained: bool = False, **kwargs: Any) -> nn.Module:
     ``name`` may carry a tag, ``"resnet56_cifar.degradation"``); the network comes in eval
     mode and :func:`lecturekit.pretrained.record` tells how it was trained."""
     check.flag(pretrained, "pretrained")
+    name = canonical(name)
     if pretrained or (isinstance(name, str) and "." in name):
         from . import pretrained as shipped
 

@@ -134,9 +134,9 @@ def alexnet_single(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Modul
                    in_channels=in_channels)
 
 
-@register("alexnet_cifar", family="alexnet", paper="alexnet", input_shape=(3, 32, 32),
+@register("alexnet_small", family="alexnet", paper="alexnet", input_shape=(3, 32, 32),
           recipe=recipes.CIFAR_SMALL)
-def alexnet_cifar(*, num_classes: int = 10, in_channels: int = 3, groups: int = 2,
+def alexnet_small(*, num_classes: int = 10, in_channels: int = 3, groups: int = 2,
                   lrn: bool = False, dropout: float = 0.5, image_size: int = 32,
                   channels: tuple[int, int, int, int, int] = CIFAR_CHANNELS) -> nn.Module:
     """Class-scale AlexNet for 32x32 inputs (after Krizhevsky et al. 2012): see AlexNetSmall

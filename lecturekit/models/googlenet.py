@@ -161,8 +161,8 @@ def googlenet(*, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool
     return GoogLeNet(num_classes, in_channels, aux_logits)
 
 
-@register("googlenet_cifar", family="googlenet", paper="googlenet", input_shape=(3, 32, 32),
+@register("googlenet_small", family="googlenet", paper="googlenet", input_shape=(3, 32, 32),
           recipe=recipes.CIFAR_SMALL)
-def googlenet_cifar(*, num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> nn.Module:
+def googlenet_small(*, num_classes: int = 10, in_channels: int = 3, width: float = 0.25) -> nn.Module:
     """Class-scale GoogLeNet for CIFAR-10 (after Szegedy et al. 2014): see GoogLeNetSmall."""
     return GoogLeNetSmall(num_classes, in_channels, width)

@@ -180,9 +180,9 @@ class SmallInception(nn.Module):
         return self.branches(x)
 
 
-@register("inception_bn_cifar", family="inception", paper="batchnorm", input_shape=(3, 32, 32),
+@register("inception_bn_small", family="inception", paper="batchnorm", input_shape=(3, 32, 32),
           recipe=recipes.BATCHNORM_EXPERIMENT)
-def inception_bn_cifar(*, num_classes: int = 10, in_channels: int = 3, batch_norm: bool = True,
+def inception_bn_small(*, num_classes: int = 10, in_channels: int = 3, batch_norm: bool = True,
                        activation: str = "relu", width: float = 1.0) -> nn.Module:
     """A small Inception-style CIFAR-10 network for the batch-normalization experiment (after
     Ioffe & Szegedy 2015, arXiv:1502.03167, Figure 2): a 3x3 stem, six two-branch Inception

@@ -22,7 +22,7 @@ def mlpconv(in_channels: int, widths: tuple[int, int, int], kernel: int, stride:
             padding: int = 0, batch_norm: bool = False) -> nn.Sequential:
     """A k x k convolution followed by two 1x1 convolutions (a 3-layer MLP at every pixel),
     each followed by ReLU (and, with ``batch_norm``, by batch normalization before it). The
-    convolutions keep their biases even before batch norm, as the shipped ``nin_cifar``
+    convolutions keep their biases even before batch norm, as the shipped ``nin_small``
     weights were trained with them."""
     layers: list[nn.Module] = []
     for i, width in enumerate(widths):
@@ -73,8 +73,8 @@ def nin_cifar10(*, num_classes: int = 10, in_channels: int = 3, width: float = 1
                nn.Linear(hidden, num_classes))
 
 
-@register("nin_cifar", family="nin", paper="nin", input_shape=(3, 32, 32), recipe=recipes.CIFAR_SMALL)
-def nin_cifar(*, num_classes: int = 10, in_channels: int = 3, width: float = 0.25,
+@register("nin_small", family="nin", paper="nin", input_shape=(3, 32, 32), recipe=recipes.CIFAR_SMALL)
+def nin_small(*, num_classes: int = 10, in_channels: int = 3, width: float = 0.25,
               dropout: float = 0.5, head: str = "gap", image_size: int = 32,
               hidden: int = 1000) -> nn.Module:
     """Class-scale NIN for CIFAR-10 (after Lin et al. 2013): the paper's CIFAR-10 network at a

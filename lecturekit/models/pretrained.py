@@ -101,7 +101,7 @@ PLANS: dict[str, Plan] = {plan.name: plan for plan in [
            "He et al. 2015, Figure 6 (degradation and its residual cure); notebook 13",
            gpu_image_size=32)
       for kind in ("plain", "resnet") for depth in (20, 56)],
-    Plan("nin_cifar", {"width": 0.5}, 32, onecycle(30, amp="bf16"),
+    Plan("nin_small", {"width": 0.5}, 32, onecycle(30, amp="bf16"),
          onecycle(60, batch_size=256, lr=0.2, amp="auto"),
          "NIN with its global-average-pooling head, for class activation maps; notebook 08"),
     #: DenseNet-BC at depth 40 (k=12, 0.18M parameters), not a network of the paper's tables
@@ -132,6 +132,10 @@ def list_pretrained() -> list[str]:
 
 
 def _shipped(name: str) -> str:
+    """The shipped network's name (an old name becomes its new one, with a warning)."""
+    from .. import models
+
+    name = models.canonical(name)
     if name in PLANS and name not in list_pretrained():
         raise ValueError(f"name={name!r}: no trained weights for it ship with this copy of the "
                          f"course; make them with: python -m lecturekit reproduce {name}")
@@ -149,6 +153,7 @@ def build(name: str, pretrained: bool = True, **options: Any) -> nn.Module:
     weights (float32) unless ``pretrained=False``."""
     from .. import models
 
+    name = models.canonical(name)
     plan = PLANS[_shipped(name) if pretrained else check.choice(name, PLANS, "name",
                                                                "pretrained network")]
     model = models.create(plan.model, **{**plan.options, **options})
@@ -201,6 +206,7 @@ def make(name: str, device: torch.device | str = "cpu", seed: int = 0,
     tests."""
     from .. import models
 
+    name = models.canonical(name)
     plan = PLANS[check.choice(name, PLANS, "name", "pretrained network")]
     device = check.device(device)
     recipe = plan.recipe(device)

@@ -427,9 +427,11 @@ for _depth in (164, 1001):
                  f"arXiv:1603.05027, Figure 1 and Table 3).")(_v1)
 
 
-@register("preact_resnet20_cifar", family="resnet_v2", paper="resnet_v2", input_shape=(3, 32, 32),
+@register("preact_resnet_small", family="resnet_v2", paper="resnet_v2", input_shape=(3, 32, 32),
           recipe=recipes.CIFAR_CLASS)
-def preact_resnet20_cifar(*, num_classes: int = 10, in_channels: int = 3, depth: int = 20) -> nn.Module:
-    """A CIFAR-10 ResNet of depth 6n+2 (default 20) with pre-activation units (He et al. 2016,
-    arXiv:1603.05027), the v2 counterpart of ``resnet20_cifar``. No published count."""
+def preact_resnet_small(*, num_classes: int = 10, in_channels: int = 3, depth: int = 20) -> nn.Module:
+    """A class-scale CIFAR-10 ResNet of depth 6n+2 (default 20) with pre-activation units (He
+    et al. 2016, arXiv:1603.05027), the v2 counterpart of ``resnet20_cifar``; the paper's own
+    CIFAR-10 networks are deeper (``preact_resnet164_cifar``, ``preact_resnet1001_cifar``).
+    No published count."""
     return PreActCifarResNet(depth, num_classes, in_channels)

@@ -113,9 +113,9 @@ for _name, _configuration in [("vgg11_bn", "A"), ("vgg13_bn", "B"), ("vgg16_bn",
     _register(_name, _configuration, True, _name)
 
 
-@register("vgg_cifar", family="vgg", paper="vgg", input_shape=(3, 32, 32),
+@register("vgg_small", family="vgg", paper="vgg", input_shape=(3, 32, 32),
           recipe=recipes.CIFAR_SMALL)
-def vgg_cifar(*, num_classes: int = 10, in_channels: int = 3, configuration: str = "A",
+def vgg_small(*, num_classes: int = 10, in_channels: int = 3, configuration: str = "A",
               width: float = 0.25) -> nn.Module:
     """Class-scale VGG for CIFAR-10 (after Simonyan & Zisserman 2014): configuration A's
     stages at a quarter of the width (16-32-64-128-128), batch norm, one linear classifier."""

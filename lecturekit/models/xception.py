@@ -77,9 +77,9 @@ def xception(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
 
 
 # ----------------------------------------------------------------- a small CIFAR network
-@register("separable_cifar", family="xception", paper="xception", input_shape=(3, 32, 32),
+@register("separable_small", family="xception", paper="xception", input_shape=(3, 32, 32),
           recipe=recipes.SEPARABLE_COMPARISON)
-def separable_cifar(*, num_classes: int = 10, in_channels: int = 3, separable: bool = True,
+def separable_small(*, num_classes: int = 10, in_channels: int = 3, separable: bool = True,
                     width: int = 32) -> nn.Module:
     """A small VGG-style CIFAR-10 network (widths w, 2w, 4w; two 3x3 layers per stage) whose
     3x3 convolutions after the first are depthwise separable (``separable=True``) or regular,

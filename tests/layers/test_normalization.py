@@ -100,7 +100,7 @@ def test_fold_batch_norms_folds_every_pair_of_a_model():
     from lecturekit import models
 
     torch.manual_seed(0)
-    model = models.create("inception_bn_cifar")
+    model = models.create("inception_bn_small")
     model.train()
     with torch.no_grad():
         for _ in range(3):

@@ -45,19 +45,19 @@ def test_factorizing_7x7_into_1x7_and_7x1_saves_parameters():
 
 def test_the_batch_norm_network_runs_with_and_without_batch_norm_and_with_sigmoids():
     for options in ({}, {"batch_norm": False}, {"activation": "sigmoid"}):
-        net = models.create("inception_bn_cifar", **options)
+        net = models.create("inception_bn_small", **options)
         assert net(torch.randn(2, 3, 32, 32)).shape == (2, 10)
     assert not any(isinstance(m, torch.nn.BatchNorm2d)
-                   for m in models.create("inception_bn_cifar", batch_norm=False).modules())
+                   for m in models.create("inception_bn_small", batch_norm=False).modules())
 
 
 def test_the_batch_norm_network_narrows_with_width_and_takes_16x16_images():
-    full, narrow = models.create("inception_bn_cifar"), models.create("inception_bn_cifar", width=0.5)
+    full, narrow = models.create("inception_bn_small"), models.create("inception_bn_small", width=0.5)
     assert analysis.count_parameters(full) == 95_210
     assert analysis.count_parameters(narrow) < analysis.count_parameters(full) / 3
     assert narrow(torch.randn(2, 3, 16, 16)).shape == (2, 10)
     with pytest.raises(ValueError, match="width"):
-        models.create("inception_bn_cifar", width=0)
+        models.create("inception_bn_small", width=0)
 
 
 def test_one_conv_bn_unit_serves_v3_and_the_small_network():

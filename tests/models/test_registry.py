@@ -129,7 +129,7 @@ def test_the_derived_test_lists_hold_what_the_lanes_need():
     assert {"alexnet_single", "vgg11", "vgg11_bn", "inception_v3", "resnet18", "densenet121",
             "mobilenet_v2"} <= QUICK_TWINS
     assert {"vgg16", "resnet50", "wrn28_10", "densenet169", "xception"} <= HEAVY
-    assert not {"resnet18", "googlenet", "densenet121", "mobilenet_v2", "nin_cifar"} & HEAVY
+    assert not {"resnet18", "googlenet", "densenet121", "mobilenet_v2", "nin_small"} & HEAVY
 
 
 def by_weight(names):
@@ -171,9 +171,28 @@ def test_every_builder_cites_its_papers_first_author_and_year(name):
 
 
 def test_class_scale_variants_take_32x32():
-    for name in ("alexnet_cifar", "nin_cifar", "vgg_cifar", "googlenet_cifar"):
+    for name in ("alexnet_small", "nin_small", "vgg_small", "googlenet_small"):
         assert models.entry(name).input_shape == (3, 32, 32)
         assert models.create(name)(torch.zeros(2, 3, 32, 32)).shape == (2, 10)
+
+
+def test_cifar_names_the_papers_networks_and_small_the_class_scale_variants():
+    assert all(new.endswith("_small") and old.endswith("_cifar") for old, new in models.OLD_NAMES.items())
+    assert not set(models.OLD_NAMES) & set(models.list_models())      # aliases are not listed
+    for name in models.list_models():
+        if name.endswith("_cifar"):
+            assert "class-scale" not in models.entry(name).builder.__doc__.lower(), name
+
+
+@pytest.mark.parametrize("old", sorted(models.OLD_NAMES))
+def test_an_old_name_builds_the_new_network_with_a_deprecation_warning(old):
+    new = models.OLD_NAMES[old]
+    with pytest.warns(DeprecationWarning, match=f"model name {old!r} is deprecated; use {new!r}"):
+        model = models.create(old)
+    assert sum(p.numel() for p in model.parameters()) == sum(
+        p.numel() for p in models.create(new).parameters())
+    with pytest.warns(DeprecationWarning):
+        assert models.entry(old).name == new
 
 
 def test_unknown_model_lists_the_names():

@@ -93,8 +93,8 @@ def test_bottleneck_cifar_resnets(name, depth):
 
 
 def test_preact_resnet20_has_the_v1_layout():
-    assert abs(count("preact_resnet20_cifar") - count("resnet20_cifar")) < 3_000
-    assert models.create("preact_resnet20_cifar", depth=56)(torch.randn(1, 3, 32, 32)).shape == (1, 10)
+    assert abs(count("preact_resnet_small") - count("resnet20_cifar")) < 3_000
+    assert models.create("preact_resnet_small", depth=56)(torch.randn(1, 3, 32, 32)).shape == (1, 10)
 
 
 @pytest.mark.parametrize("name", ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152"])

@@ -23,5 +23,5 @@ def test_module_shapes(module, in_shape, out_shape):
 
 
 def test_the_class_scale_separable_network_has_a_fifth_of_the_regular_ones_parameters():
-    sep, regular = models.create("separable_cifar"), models.create("separable_cifar", separable=False)
+    sep, regular = models.create("separable_small"), models.create("separable_small", separable=False)
     assert analysis.count_parameters(sep) < analysis.count_parameters(regular) / 5
