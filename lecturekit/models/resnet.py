@@ -14,6 +14,7 @@ stochastic depth (Huang et al. 2016) as an option of the CIFAR networks.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -133,34 +134,26 @@ class ResNet(nn.Module):
 IMAGENET = dict(paper="resnet", input_shape=(3, 224, 224))
 
 
-@register("resnet18", family="resnet", **IMAGENET, torchvision="resnet18")
-def resnet18(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-    """ResNet-18 (He et al. 2015, arXiv:1512.03385), Table 1: basic blocks, 2-2-2-2 per stage."""
-    return ResNet(BasicBlock, [2, 2, 2, 2], num_classes, in_channels)
+#: Table 1: the block and the number of blocks per stage (conv2_x ... conv5_x) of each depth.
+TABLE_1 = {18: (BasicBlock, (2, 2, 2, 2)), 34: (BasicBlock, (3, 4, 6, 3)),
+           50: (Bottleneck, (3, 4, 6, 3)), 101: (Bottleneck, (3, 4, 23, 3)),
+           152: (Bottleneck, (3, 8, 36, 3))}
 
 
-@register("resnet34", family="resnet", **IMAGENET, torchvision="resnet34")
-def resnet34(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-    """ResNet-34 (He et al. 2015, arXiv:1512.03385), Table 1: basic blocks, 3-4-6-3."""
-    return ResNet(BasicBlock, [3, 4, 6, 3], num_classes, in_channels)
+def _register_imagenet(depth: int) -> Callable[..., nn.Module]:
+    block, layers = TABLE_1[depth]
+
+    def build(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
+        return ResNet(block, list(layers), num_classes, in_channels)
+
+    kind = "basic blocks" if block is BasicBlock else "bottlenecks"
+    return register(f"resnet{depth}", family="resnet", **IMAGENET, torchvision=f"resnet{depth}",
+                    doc=f"ResNet-{depth} (He et al. 2015, arXiv:1512.03385), Table 1: {kind}, "
+                        f"{'-'.join(map(str, layers))} per stage.")(build)
 
 
-@register("resnet50", family="resnet", **IMAGENET, torchvision="resnet50")
-def resnet50(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-    """ResNet-50 (He et al. 2015, arXiv:1512.03385), Table 1: bottlenecks, 3-4-6-3."""
-    return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels)
-
-
-@register("resnet101", family="resnet", **IMAGENET, torchvision="resnet101")
-def resnet101(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-    """ResNet-101 (He et al. 2015, arXiv:1512.03385), Table 1: bottlenecks, 3-4-23-3."""
-    return ResNet(Bottleneck, [3, 4, 23, 3], num_classes, in_channels)
-
-
-@register("resnet152", family="resnet", **IMAGENET, torchvision="resnet152")
-def resnet152(*, num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
-    """ResNet-152 (He et al. 2015, arXiv:1512.03385), Table 1: bottlenecks, 3-8-36-3."""
-    return ResNet(Bottleneck, [3, 8, 36, 3], num_classes, in_channels)
+for _depth in TABLE_1:   # resnet.resnet18 ... resnet.resnet152, as in torchvision
+    globals()[f"resnet{_depth}"] = _register_imagenet(_depth)
 
 
 # --------------------------------------------------------------------------- CIFAR ResNets
@@ -293,13 +286,34 @@ for _depth in (20, 32, 44, 56, 110, 1202):
 
 
 # ------------------------------------------------------------- bottleneck CIFAR ResNets, v1 and v2
-class PreActBlock(nn.Module):
-    """ResNet v2's basic unit (He et al. 2016, Figure 4(e)): BN -> ReLU -> conv, twice, and
-    nothing after the addition, so the identity path is clean from input to output."""
+class PreActUnit(nn.Module):
+    """ResNet v2's unit (He et al. 2016, Figure 4(e)): (BN -> ReLU -> conv) for each of its
+    convolutions ``conv1``, ``conv2``, ... and nothing after the addition, so the identity path
+    is clean from input to output. Where the shape changes, the 1x1 projection shortcut reads
+    the first BN-ReLU's output, as the paper's code does."""
 
-    expansion = 1
-    layout = ("bn1", "relu", "conv1", "bn2", "relu", "conv2")
     after_add = None
+
+    @staticmethod
+    def projection(in_channels: int, out_channels: int, stride: int) -> nn.Module | None:
+        """The 1x1 projection shortcut where the shape changes, else None (the identity)."""
+        return (conv1x1(in_channels, out_channels, stride)
+                if stride != 1 or in_channels != out_channels else None)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = F.relu(self.bn1(x))
+        identity = x if self.shortcut is None else self.shortcut(out)
+        out = self.conv1(out)
+        for i in range(2, self.convolutions + 1):       # conv2 (and conv3): BN -> ReLU -> conv
+            out = getattr(self, f"conv{i}")(F.relu(getattr(self, f"bn{i}")(out)))
+        return out + identity
+
+
+class PreActBlock(PreActUnit):
+    """ResNet v2's basic unit: BN -> ReLU -> 3x3 conv, twice."""
+
+    expansion, convolutions = 1, 2
+    layout = ("bn1", "relu", "conv1", "bn2", "relu", "conv2")
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
         super().__init__()
@@ -307,22 +321,14 @@ class PreActBlock(nn.Module):
         self.conv1 = conv3x3(in_channels, channels, stride)
         self.bn2 = nn.BatchNorm2d(channels)
         self.conv2 = conv3x3(channels, channels)
-        self.shortcut = (conv1x1(in_channels, channels, stride)
-                         if stride != 1 or in_channels != channels else None)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = F.relu(self.bn1(x))
-        identity = x if self.shortcut is None else self.shortcut(out)
-        out = self.conv1(out)
-        return self.conv2(F.relu(self.bn2(out))) + identity
+        self.shortcut = self.projection(in_channels, channels, stride)
 
 
-class PreActBottleneck(nn.Module):
+class PreActBottleneck(PreActUnit):
     """ResNet v2's bottleneck unit: (BN -> ReLU -> conv) for 1x1, 3x3 and 1x1 (x4)."""
 
-    expansion = 4
+    expansion, convolutions = 4, 3
     layout = ("bn1", "relu", "conv1", "bn2", "relu", "conv2", "bn3", "relu", "conv3")
-    after_add = None
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
         super().__init__()
@@ -330,15 +336,7 @@ class PreActBottleneck(nn.Module):
         self.bn1, self.conv1 = nn.BatchNorm2d(in_channels), conv1x1(in_channels, channels)
         self.bn2, self.conv2 = nn.BatchNorm2d(channels), conv3x3(channels, channels, stride)
         self.bn3, self.conv3 = nn.BatchNorm2d(channels), conv1x1(channels, out)
-        self.shortcut = (conv1x1(in_channels, out, stride)
-                         if stride != 1 or in_channels != out else None)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = F.relu(self.bn1(x))
-        identity = x if self.shortcut is None else self.shortcut(out)
-        out = self.conv1(out)
-        out = self.conv2(F.relu(self.bn2(out)))
-        return self.conv3(F.relu(self.bn3(out))) + identity
+        self.shortcut = self.projection(in_channels, out, stride)
 
 
 class OriginalBottleneck(Bottleneck):

@@ -212,15 +212,13 @@ def test_every_builder_takes_keywords_only_num_classes_and_in_channels_first():
 
 
 def test_each_builder_is_defined_once_in_its_familys_file():
-    from pathlib import Path
-
-    folder = Path(models.__file__).parent
-    for file, names in [("resnet.py", ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")),
-                        ("wide_resnet.py", ("wide_resnet50_2",)),
-                        ("resnext.py", ("resnext50_32x4d", "resnext101_32x8d"))]:
+    for module, names in [("resnet", ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")),
+                          ("wide_resnet", ("wide_resnet50_2",)),
+                          ("resnext", ("resnext50_32x4d", "resnext101_32x8d"))]:
         for name in names:
-            counts = {f.name: f.read_text().count(f"def {name}(") for f in folder.glob("*.py")}
-            assert counts.pop(file) == 1 and not any(counts.values()), name
+            assert models.entry(name).builder.__module__ == f"lecturekit.models.{module}", name
+    with pytest.raises(ValueError, match="registered twice"):
+        models.register("resnet18", family="resnet", paper="resnet", input_shape=(3, 224, 224))(len)
 
 
 def test_num_classes_and_channels():
