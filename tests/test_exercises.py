@@ -30,6 +30,36 @@ def max_pool1d(x, k):
     return x.unfold(0, k, k).amax(dim=1)
 
 
+def conv2d_backward(x, w, grad_out):
+    """02.6: the gradients of sum(grad_out * F.conv2d(x, w)), one kernel offset at a time."""
+    k, (rows, cols) = w.shape[-1], grad_out.shape[-2:]
+    grad_x, grad_w = torch.zeros_like(x), torch.zeros_like(w)
+    for a in range(k):
+        for b in range(k):
+            grad_w[:, :, a, b] = torch.einsum("nohw,nchw->oc", grad_out, x[:, :, a:a + rows, b:b + cols])
+            grad_x[:, :, a:a + rows, b:b + cols] += torch.einsum("nohw,oc->nchw", grad_out, w[:, :, a, b])
+    return grad_x, grad_w
+
+
+def equals_some_shift(layer, x, pixels):
+    """01.5: does layer(x shifted by pixels, down and right) equal some circular shift of layer(x)?"""
+    def shift(t, a, b):
+        return torch.roll(t, shifts=(a, b), dims=(-2, -1))
+
+    with torch.no_grad():
+        y, y_shifted = layer(x), layer(shift(x, pixels, pixels))
+    return any(torch.allclose(y_shifted, shift(y, a, b), atol=1e-5)
+               for a in range(y.shape[-2]) for b in range(y.shape[-1]))
+
+
+def commutes(m, k):
+    """03.5: does 2x2/2 max pooling of m shifted by k equal some circular shift of its pooling?"""
+    import torch.nn.functional as F
+
+    moved, pooled = F.max_pool2d(torch.roll(m, k, dims=-1), 2), F.max_pool2d(m, 2)
+    return any(torch.equal(moved, torch.roll(pooled, j, dims=-1)) for j in range(pooled.shape[-1]))
+
+
 def exercises_models_ratio(a, b):
     from lecturekit import analysis, models
 
@@ -69,21 +99,22 @@ def lenets_with_equal_c3_kernels():
 RIGHT = {
     "00.1": torch.zeros(8, 3, 32, 32),
     "00.2": normalize,
-    "00.4": (1, 30, 2000),
+    "00.4": (1, 30, 2000, 1, 30, 2000),          # the prediction, then the measurement
     "01.1": 78_500,
     "01.2": conv_layer_params,
     "01.3": (1_216, 953_344),
-    "01.5": (True, False),
+    "01.5": (True, False, equals_some_shift),
     "02.1": 32,
     "02.2": conv1d,
     "02.3": (8, 16, 32, 32),
     "02.5": (9, 25),
+    "02.6": conv2d_backward,
     "03.1": [[4, 5], [7, 9]],
     "03.2": max_pool1d,
     "03.3": (2048 * 1000 + 1000, 2048 * 49 * 1000 + 1000),
     "07.5": (0.0, 4 / 3),
     "08.5": (False, 3_149_442),
-    "03.5": (True, False),
+    "03.5": (True, False, commutes),
     "04.1": 0.25 ** 10,
     "04.2": lambda x: 4 / (torch.exp(x) + torch.exp(-x)) ** 2,
     "04.3": 0.4995,
@@ -143,21 +174,22 @@ RIGHT = {
 WRONG = {
     "00.1": torch.zeros(8, 32, 32, 3),
     "00.2": lambda images, mean, std: images.float(),
-    "00.4": (1, 3, 2000),
+    "00.4": (1, 3, 2000, 1, 30, 2000),           # predicted the class profile's value
     "01.1": 78_400,
     "01.2": lambda k, i, o: k * k * i * o,
     "01.3": (1_200, 940_800),        # biases left out: the ratio would still be right
-    "01.5": (True, True),
+    "01.5": (True, True, equals_some_shift),
     "02.1": 65,
     "02.2": lambda x, w: x.unfold(0, len(w), 1) @ w.flip(0),
     "02.3": (8, 16, 64, 64),
     "02.5": (4, 25),
+    "02.6": lambda x, w, g: (conv2d_backward(x, w.flip(-2, -1), g)[0], conv2d_backward(x, w, g)[1]),
     "03.1": [[4, 5], [2, 9]],
     "03.2": lambda x, k: x.unfold(0, k, 1).amax(dim=1),
     "03.3": (2048 * 1000, 2048 * 49 * 1000),  # biases forgotten
     "07.5": (0.0, 1.0),
     "08.5": (True, 3_149_442),
-    "03.5": (False, False),
+    "03.5": (False, False, commutes),
     "04.1": 0.25,
     "04.2": lambda x: torch.tanh(x),
     "04.3": 0.25,
@@ -300,7 +332,8 @@ def test_check_prints_one_line(capsys):
 
 
 #: The predict-then-run exercises, and how many leading parts of the answer are the prediction.
-PREDICTION_PARTS = {"05.5": 1, "06.5": 3, "08.5": 1, "09.5": 1, "10.5": 1, "11.5": 1}
+PREDICTION_PARTS = {"00.4": 3, "01.5": 2, "03.5": 2,
+                    "05.5": 1, "06.5": 3, "08.5": 1, "09.5": 1, "10.5": 1, "11.5": 1}
 
 
 def test_the_predict_then_run_exercises_are_these():
@@ -400,3 +433,26 @@ def test_forbidden_calls_are_found_in_the_source_and_the_solutions_use_none():
                "04.2": "t = torch.exp(x)"}
     for exercise_id, source in allowed.items():
         assert forbidden_in_source(source, exercises.forbidden(exercise_id)) == [], exercise_id
+
+
+def test_the_conv_backward_checker_recomputes_both_gradients_and_names_neither():
+    def first_image_only(x, w, g):  # grad_w summed over the first image, not the batch
+        return conv2d_backward(x, w, g)[0], conv2d_backward(x[:1], w, g[:1])[1]
+
+    def kernel_not_flipped(x, w, g):  # grad_x spread with the kernel the wrong way round
+        return conv2d_backward(x, w.flip(-2, -1), g)[0], conv2d_backward(x, w, g)[1]
+
+    assert evaluate("02.6", conv2d_backward).passed
+    for wrong, half in [(first_image_only, "grad_w"), (kernel_not_flipped, "grad_x")]:
+        result = evaluate("02.6", wrong)
+        assert not result.passed and half in result.message and "tensor(" not in result.message
+
+
+def test_the_shift_checkers_run_the_students_function_and_catch_one_that_does_not_measure():
+    for exercise_id, measure in [("01.5", equals_some_shift), ("03.5", commutes)]:
+        assert evaluate(exercise_id, (True, False, measure)).passed
+        for forged in [lambda *args: args[-1] == 2, lambda *args: args[-1] % 2 == 0 and False]:
+            result = evaluate(exercise_id, (True, False, forged))
+            assert not result.passed and "cases" in result.message, result
+    assert not evaluate("00.4", (1, 30, 2000, 1, 30, 1000)).passed      # a forged measurement
+

@@ -56,3 +56,16 @@ def test_multichannel_convolution_draws_every_output_map():
     assert sum(t.startswith("output map") for t in titles) == 2
     assert sum(t.startswith("input channel") for t in titles) == 3
     plt.close(fig)
+
+
+def test_max_and_average_pooling_writes_what_f_max_pool2d_and_f_avg_pool2d_give():
+    fig = basics.max_and_average_pooling()
+    written = [[t.get_text() for t in ax.texts] for ax in fig.axes]
+    assert written[1] == ["6", "8", "3", "4"] and written[2] == ["3.25", "5.25", "2", "2"]
+    assert len(written[0]) == 16
+    plt.close(fig)
+
+
+def test_max_and_average_pooling_refuses_a_map_the_windows_do_not_tile():
+    with pytest.raises(ValueError, match="window=2"):
+        basics.max_and_average_pooling(torch.zeros(5, 4))

@@ -35,19 +35,24 @@ def normalize(function) -> str:
                           "divide by 255 first, then standardize each channel.")
 
 
-@checker("00.4", "run profiles")
+@checker("00.4", "predict, then run: run profiles", predicted=True)
 def run_profiles(answer) -> str:
-    """(smoke epochs, full epochs, smoke train subset) for P.choose(1, 3, 30)."""
+    """The predicted (smoke epochs, full epochs, smoke train subset) for
+    P.choose(smoke=1, class_=3, gpu=8, full=30), then the measured triple."""
     from .. import env
 
-    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        raise Failure("give a triple: (smoke epochs, full epochs, smoke train subset).")
+    if not isinstance(answer, (tuple, list)) or len(answer) != 6:
+        raise Failure("predict a triple (smoke epochs, full epochs, smoke train subset) with "
+                      "lk.exercises.predict, then pass the measured triple to check.")
+    predicted, measured = tuple(answer[:3]), tuple(answer[3:])
     smoke, full = env.PROFILES["smoke"], env.PROFILES["full"]
     values = dict(smoke=1, class_=3, gpu=8, full=30)
-    if answer[0] != smoke.choose(**values) or answer[1] != full.choose(**values):
-        raise Failure("P.choose(smoke, class, full) returns its first argument in the smoke "
-                      "profile and its third in the full profile.")
-    if answer[2] != smoke.train_limit:
-        raise Failure("the smoke profile's default train subset is printed by the profile "
-                      "table above (train_limit).")
-    return "correct."
+    truth = (smoke.choose(**values), full.choose(**values), smoke.train_limit)
+    if measured != truth:
+        raise Failure("the measured triple is not what the profiles give: ask each profile's "
+                      "choose with the notebook's four values, and read the smoke profile's "
+                      "train_limit.")
+    if predicted != measured:
+        raise Failure("your prediction is not what you measured; keep it (a prediction changed "
+                      "after the run scores nothing) and read the profile table above again.")
+    return "your prediction matches the measurement."

@@ -51,13 +51,50 @@ def lc_and_conv_counts(answer) -> str:
     return "correct."
 
 
-@checker("01.5", "equivariance of a strided convolution")
+#: (stride, image side, shift, equal to some shift of the output?): the notebook's case first,
+#: then cases a function that does not measure cannot get right.
+STRIDED_CASES = ((2, 28, 2, True), (2, 28, 3, False), (1, 12, 3, True), (3, 15, 3, True),
+                 (3, 15, 2, False))
+
+
+@checker("01.5", "predict, then run: equivariance of a strided convolution", predicted=True)
 def strided_equivariance(answer) -> str:
-    """(shift of 2 pixels, shift of 3 pixels): does f(shift x) equal a shift of f(x)?"""
-    two, three = require_tuple(answer, (bool, bool), "give a pair of booleans: (equivariant for a "
-                               "2-pixel shift, equivariant for a 3-pixel shift).")
-    if (two, three) != (True, False):
-        raise Failure("not what the measurement shows: a stride-2 convolution computes its "
-                      "outputs at every second position only. Which input shifts move the "
-                      "output by a whole number of its pixels?")
-    return "correct: with stride s, only shifts by multiples of s commute (aliasing)."
+    """(two, three, equals_some_shift): the predicted booleans for shifts of 2 and 3 pixels,
+    then the student's ``equals_some_shift(layer, x, pixels)``. The checker runs that function
+    on its own layers and images (strides 1, 2 and 3) and knows the truth of each from the
+    stride: a circular shift commutes with a circular convolution exactly when the stride
+    divides it."""
+    import torch
+    from torch import nn
+
+    two, three, measure = require_tuple(answer, (bool, bool, object), "predict a pair of booleans "
+                                        "(equal for 2 pixels, equal for 3 pixels), then pass your "
+                                        "function equals_some_shift(layer, x, pixels).")
+    if not callable(measure):
+        raise Failure("after the prediction, pass the function equals_some_shift(layer, x, pixels) "
+                      "itself, not its result.")
+    g = torch.Generator().manual_seed(5)
+    measured = []
+    for stride, side, pixels, _ in STRIDED_CASES:
+        layer = nn.Conv2d(1, 1, 5, stride=stride, padding=2, padding_mode="circular", bias=False)
+        with torch.no_grad():
+            layer.weight.copy_(torch.randn(layer.weight.shape, generator=g))
+        x = torch.rand(1, 1, side, side, generator=g)
+        try:
+            got = measure(layer, x, pixels)
+        except Exception as error:
+            raise Failure(f"equals_some_shift raised {type(error).__name__}: {error}") from None
+        if not (isinstance(got, bool) or isinstance(got, torch.Tensor) and got.numel() == 1):
+            raise Failure(f"equals_some_shift should return True or False, got {type(got).__name__}.")
+        measured.append(bool(got))
+    wrong = sum(m != case[-1] for m, case in zip(measured, STRIDED_CASES))
+    if wrong:   # not which: that would tell the notebook's answer
+        raise Failure(f"equals_some_shift answers {wrong} of the checker's {len(STRIDED_CASES)} "
+                      "cases (strides 1, 2 and 3, several shifts) wrongly: compare f(shift(x)) "
+                      "with every circular shift of f(x), within a float tolerance.")
+    if (two, three) != tuple(measured[:2]):
+        raise Failure("your prediction is not what your function measures; keep it (a prediction "
+                      "changed after the run scores nothing) and think about where a stride-2 "
+                      "convolution computes its outputs.")
+    return ("your prediction matches the measurement: with stride s, only shifts by multiples of s "
+            "commute (aliasing).")

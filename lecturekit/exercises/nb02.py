@@ -57,3 +57,40 @@ def windows_per_pixel(answer) -> str:
         raise Failure("the corner pixel: along one axis, the window can start 2 cells before it "
                       "(in the padding) up to the corner itself; how many starts is that, in 2-D?")
     return "correct: padding lets border pixels into more windows, but still fewer than the centre."
+
+
+def conv2d_gradients(x: torch.Tensor, w: torch.Tensor, grad_out: torch.Tensor):
+    """The reference for 02.6, by autograd: the gradients of sum(grad_out * F.conv2d(x, w))
+    with respect to x and w (what backpropagation hands a layer is ``grad_out``)."""
+    x, w = x.detach().requires_grad_(), w.detach().requires_grad_()
+    return torch.autograd.grad((grad_out * F.conv2d(x, w)).sum(), (x, w))
+
+
+@checker("02.6", "conv2d_backward", forbid=[
+    Forbidden("backward", "Tensor.backward"), Forbidden("grad", "torch.autograd.grad"),
+    Forbidden("conv_transpose2d", "F.conv_transpose2d"), REFERENCES])
+def conv2d_backward(function) -> str:
+    """Recomputes both gradients by autograd on the checker's own random cases (float64):
+    several images and channels, non-square inputs, 1x1 and 5x5 kernels."""
+    g = torch.Generator().manual_seed(6)
+    cases = []
+    for n, c_in, c_out, h, w_side, k in [(1, 1, 1, 4, 4, 2), (2, 3, 4, 6, 6, 3), (3, 2, 5, 7, 9, 3),
+                                        (2, 4, 3, 5, 5, 1), (1, 2, 2, 8, 6, 5)]:
+        x = torch.randn(n, c_in, h, w_side, generator=g, dtype=torch.float64)
+        w = torch.randn(c_out, c_in, k, k, generator=g, dtype=torch.float64)
+        grad_out = torch.randn(n, c_out, h - k + 1, w_side - k + 1, generator=g, dtype=torch.float64)
+        what = f"x of shape {tuple(x.shape)}, w of shape {tuple(w.shape)}"
+        cases.append((what, (x, w, grad_out), conv2d_gradients(x, w, grad_out)))
+    hints = ("grad_x: every output position sends grad_out, times the kernel, back to the input "
+             "pixels of its window; pixels in several windows collect from each.",
+             "grad_w: each kernel weight meets one input pixel per output position; add "
+             "grad_out times that pixel over every image and position.")
+    for part, (name, hint) in enumerate(zip(("grad_x", "grad_w"), hints)):
+        def one_part(x, w, grad_out, part=part):
+            returned = function(x, w, grad_out)
+            if not (isinstance(returned, (tuple, list)) and len(returned) == 2):
+                raise Failure("conv2d_backward must return a pair (grad_x, grad_w).")
+            return returned[part]
+        cases_of_part = [(f"{what}, {name}", args, expected[part]) for what, args, expected in cases]
+        check_function(one_part, "conv2d_backward", cases_of_part, hint, atol=1e-9, rtol=1e-9)
+    return f"all {len(cases)} test cases agree, for grad_x and for grad_w."

@@ -56,12 +56,39 @@ def gap_and_flatten_counts(answer) -> str:
     return "correct."
 
 
-@checker("03.5", "pooling and shifts by the stride")
+#: (map side, shift, does 2x2/2 max pooling commute with it?): the notebook's two cases first.
+POOLING_CASES = ((8, 2, True), (8, 1, False), (8, 4, True), (8, 3, False), (6, 2, True))
+
+
+@checker("03.5", "predict, then run: pooling and shifts by the stride", predicted=True)
 def pooling_shifts(answer) -> str:
-    """(shift of 2, shift of 1): does 2x2/2 max pooling commute with a circular shift?"""
-    two, one = require_tuple(answer, (bool, bool), "give a pair of booleans: (equal for a 2-pixel "
-                             "shift, equal for a 1-pixel shift).")
-    if (two, one) != (True, False):
-        raise Failure("not what the measurement shows: after a shift, do the 2x2 windows still "
-                      "hold the same pixels? That depends on the shift and the stride.")
-    return "correct: pooling commutes only with shifts by multiples of its stride."
+    """(two, one, commutes): the predicted booleans for shifts of 2 and 1 pixels, then the
+    student's ``commutes(m, k)``. The checker runs it on its own random maps and shifts and
+    knows each truth from the stride: 2x2/2 pooling commutes with even shifts only."""
+    two, one, measure = require_tuple(answer, (bool, bool, object), "predict a pair of booleans "
+                                      "(equal for 2 pixels, equal for 1 pixel), then pass your "
+                                      "function commutes(m, k).")
+    if not callable(measure):
+        raise Failure("after the prediction, pass the function commutes(m, k) itself, not its result.")
+    g = torch.Generator().manual_seed(3)
+    measured = []
+    for side, k, _ in POOLING_CASES:
+        m = torch.rand(1, 1, side, side, generator=g)
+        try:
+            got = measure(m, k)
+        except Exception as error:
+            raise Failure(f"commutes raised {type(error).__name__}: {error}") from None
+        if not (isinstance(got, bool) or isinstance(got, torch.Tensor) and got.numel() == 1):
+            raise Failure(f"commutes should return True or False, got {type(got).__name__}.")
+        measured.append(bool(got))
+    wrong = sum(m != case[-1] for m, case in zip(measured, POOLING_CASES))
+    if wrong:   # not which: that would tell the notebook's answer
+        raise Failure(f"commutes answers {wrong} of the checker's {len(POOLING_CASES)} cases "
+                      "(maps of 6x6 and 8x8, shifts of 1 to 4 pixels) wrongly: compare the pooled "
+                      "shifted map with every circular shift of the pooled map.")
+    if (two, one) != tuple(measured[:2]):
+        raise Failure("your prediction is not what your function measures; keep it (a prediction "
+                      "changed after the run scores nothing) and think about which pixels share a "
+                      "2x2 window before and after the shift.")
+    return ("your prediction matches the measurement: pooling commutes only with shifts by multiples "
+            "of its stride.")

@@ -5,7 +5,9 @@
 - :func:`padding_stride_grids`: the familiar grids of input, zero padding and output for
   several paddings and strides (slide 3; V. Dumoulin, F. Visin (2016), arXiv:1603.07285);
 - :func:`multichannel_convolution`: several input channels, each with its own kernel slice,
-  summed with a bias into one output map per filter (slide 3).
+  summed with a bias into one output map per filter (slide 3);
+- :func:`max_and_average_pooling`: a convolved feature and its max- and average-pooled
+  features, each window in its own colour (slide 4).
 
 Every function returns a matplotlib ``Figure``; the numbers written in the pictures are
 computed (output sizes by the formula, output values by ``F.conv2d``), never typed in.
@@ -187,4 +189,47 @@ def multichannel_convolution(seed: int = 0) -> Figure:
                  "every filter spans all channels, the products are summed, a bias is added",
                  fontsize=10)
     fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- slide 4
+#: The slide's kind of example: a 4x4 convolved feature, pooled in 2x2 windows.
+POOLING_EXAMPLE = ((1, 1, 2, 4), (5, 6, 7, 8), (3, 2, 1, 0), (1, 2, 3, 4))
+
+
+def max_and_average_pooling(feature=POOLING_EXAMPLE, window: int = 2) -> Figure:
+    """Slide 4: a convolved feature cut into non-overlapping ``window`` x ``window`` windows (one
+    colour per window), and the pooled features it gives, max and average, each value in the
+    colour of its window. The pooled values are computed by ``F.max_pool2d`` and
+    ``F.avg_pool2d``."""
+    values = torch.as_tensor(feature, dtype=torch.float32)
+    if values.dim() != 2 or values.shape[0] % window or values.shape[1] % window:
+        raise ValueError(f"feature must be a 2-d map whose sides are multiples of window={window}, "
+                         f"got shape {tuple(values.shape)}")
+    pooled = {"max pooling": F.max_pool2d(values[None, None], window)[0, 0],
+              "average pooling": F.avg_pool2d(values[None, None], window)[0, 0]}
+    rows, cols = values.shape
+    colours = plt.get_cmap("Pastel1")
+
+    def cells(ax, grid, colour_of, title):  # every panel has the feature's extent: equal cells
+        dy, dx = (rows - grid.shape[0]) / 2, (cols - grid.shape[1]) / 2
+        for (r, c), v in np.ndenumerate(grid.numpy()):
+            ax.add_patch(Rectangle((dx + c, -dy - r - 1), 1, 1, facecolor=colour_of(r, c), edgecolor="0.3"))
+            ax.text(dx + c + 0.5, -dy - r - 0.5, f"{v:g}", ha="center", va="center", fontsize=12)
+        ax.set(xlim=(-0.1, cols + 0.1), ylim=(-rows - 0.1, 0.1), aspect="equal")
+        ax.axis("off")
+        ax.set_title(title, fontsize=11)
+
+    def window_colour(r, c):
+        return colours((r // window) * (cols // window) + c // window)
+
+    fig, axes = plt.subplots(1, 3, figsize=(11, 4))
+    cells(axes[0], values, window_colour,
+          f"convolved feature {rows}x{cols}\n({window}x{window} windows, one colour each)")
+    for ax, (name, grid) in zip(axes[1:], pooled.items()):
+        cells(ax, grid, lambda r, c: window_colour(r * window, c * window),
+              f"{name}\n(the {'largest value' if name.startswith('max') else 'mean'} of each window)")
+    fig.suptitle(f"Pooling {window}x{window} windows with stride {window}: a {rows}x{cols} map becomes "
+                 f"{rows // window}x{cols // window}", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
     return fig
