@@ -220,52 +220,6 @@ def _train(config: dict, train_set, test_set, recipe: dict, settings: Settings,
     return model.cpu(), record
 
 
-def _seconds_per_image(config: dict, train_set, recipe: dict, settings: Settings) -> float:
-    """Training seconds per image of one network: two short epochs of a few batches, the
-    second timed."""
-    sample = train_set.subset(min(len(train_set), 8 * recipe["batch_size"]), seed=settings.seed)
-    torch.manual_seed(settings.seed)
-    probe = dict(recipe, epochs=2, schedule="constant")
-    probe.pop("milestones", None)
-    history = train.fit(build(config), sample, device=settings.device, live_plot=False,
-                        progress=False, **probe)
-    return (history.seconds[1] - history.seconds[0]) / len(sample)
-
-
-def _epochs_that_fit(configs: list[dict], train_set, recipe: dict, settings: Settings,
-                     seconds: float, eval_images: int, most: int,
-                     least: int = 1) -> tuple[int, dict[str, float]]:
-    """How many epochs of every network in ``configs``, trained one after another, fit in
-    ``seconds``; evaluation is counted as a third of a training step per image. Returns the
-    epochs and each network's seconds per epoch."""
-    costs = {config["name"]: _seconds_per_image(config, train_set, recipe, settings)
-             * (len(train_set) + eval_images / 3) for config in configs}
-    per_epoch = sum(costs.values())
-    epochs = max(least, min(most, int(seconds / per_epoch)))
-    print(f"  about {per_epoch:.1f} s per epoch of {len(configs)} network(s): {epochs} epochs "
-          f"fit in {seconds:.0f} s", flush=True)
-    return epochs, costs
-
-
-def _epochs_and_guards(configs: list[dict], train_set, recipe: dict, settings: Settings,
-                       eval_images: int, least: int = 1) -> tuple[int, dict[str, float | None]]:
-    """The epochs to train every network for (``--epochs``, else as many as fit ``--budget``,
-    at most the recipe's), and for each network the training seconds after which it stops
-    (None without a budget; with ``--epochs`` and a budget, the whole budget; else its share of
-    the budget as calibrated and half as much again, so a slow start is not cut short but a
-    wrong estimate cannot overrun the budget by much)."""
-    guards: dict[str, float | None] = {config["name"]: settings.left() for config in configs}
-    if settings.budget is None or settings.epochs is not None:
-        return settings.epochs or recipe["epochs"], guards
-    # 10% of what is left stays for the deletion test, saving and slack
-    epochs, costs = _epochs_that_fit(configs, train_set, recipe, settings, 0.9 * settings.left(),
-                                     eval_images, most=recipe["epochs"], least=least)
-    left, total = settings.left(), sum(costs.values())
-    for config in configs:
-        guards[config["name"]] = 1.5 * left * costs[config["name"]] / total
-    return epochs, guards
-
-
 def _recipe(name: str, settings: Settings, default: str) -> tuple[str, dict]:
     chosen = settings.recipe or default
     if chosen not in RECIPES:
