@@ -15,7 +15,7 @@ def test_alexnet_two_tower_layout():
     assert analysis.count_parameters(model.classifier) > 0.9 * analysis.count_parameters(model)
 
 
-def test_alexnet_cifar_channels_set_the_five_convolution_widths():
+def test_alexnet_small_channels_set_the_five_convolution_widths():
     model = models.create("alexnet_small", channels=(12, 32, 48, 48, 32), image_size=16)
     convs = [m for m in model.features if isinstance(m, torch.nn.Conv2d)]
     assert [c.out_channels for c in convs] == [12, 32, 48, 48, 32]
@@ -26,7 +26,7 @@ def test_alexnet_cifar_channels_set_the_five_convolution_widths():
     assert [m.out_channels for m in default.features if isinstance(m, torch.nn.Conv2d)] == [24, 64, 96, 96, 64]
 
 
-def test_alexnet_cifar_rejects_channels_that_are_not_five_widths_divisible_by_groups():
+def test_alexnet_small_rejects_channels_that_are_not_five_widths_divisible_by_groups():
     for bad in [(12, 32, 48, 48), (12, 33, 48, 48, 32), 2, (12, 32, 48, 48, 0), (12.0, 32, 48, 48, 32)]:
         with pytest.raises(ValueError, match=r"channels must be five positive integers divisible by groups=2"):
             models.create("alexnet_small", channels=bad)
