@@ -58,6 +58,26 @@ def test_multichannel_convolution_draws_every_output_map():
     plt.close(fig)
 
 
+def test_lenet5_stages_have_figure_2s_shapes_and_labels():
+    stages = basics.lenet5_stages()
+    assert [shape for _, shape, _ in stages] == [(1, 32, 32), (6, 28, 28), (6, 14, 14), (16, 10, 10),
+                                                 (16, 5, 5), (120, 1, 1), (84,), (10,)]
+    assert [c for _, _, c in stages][-3:] == ["Full\nconnection", "Full\nconnection", "Gaussian\nconnections"]
+
+
+def test_lenet5_figure_writes_the_windows_one_unit_reads():
+    fig = basics.lenet5_figure()
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert [t for t in texts if "x" in t and "\n" not in t] == ["5x5", "2x2", "5x5", "2x2"]
+    assert "C1: feature maps\n6@28x28" in texts
+    plt.close(fig)
+
+
+def test_lenet5_stages_refuse_a_model_without_lenets_layers():
+    with pytest.raises(ValueError, match="c1"):
+        basics.lenet5_stages(torch.nn.Sequential(torch.nn.Conv2d(1, 6, 5)))
+
+
 def test_max_and_average_pooling_writes_what_f_max_pool2d_and_f_avg_pool2d_give():
     fig = basics.max_and_average_pooling()
     written = [[t.get_text() for t in ax.texts] for ax in fig.axes]

@@ -7,7 +7,9 @@
 - :func:`multichannel_convolution`: several input channels, each with its own kernel slice,
   summed with a bias into one output map per filter (slide 3);
 - :func:`max_and_average_pooling`: a convolved feature and its max- and average-pooled
-  features, each window in its own colour (slide 4).
+  features, each window in its own colour (slide 4);
+- :func:`lenet5_figure`: LeNet-5's Figure 2 (slide 1), stacks of feature maps from a forward
+  pass, the paper's connection names, and the window one unit reads.
 
 Every function returns a matplotlib ``Figure``; the numbers written in the pictures are
 computed (output sizes by the formula, output values by ``F.conv2d``), never typed in.
@@ -188,6 +190,88 @@ def multichannel_convolution(seed: int = 0) -> Figure:
     fig.suptitle(f"A convolution with 3 input channels and {out_channels} filters of 3x3x3: "
                  "every filter spans all channels, the products are summed, a bias is added",
                  fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- slide 1
+#: The connection names that LeNet-5's Figure 2 (and slide 1) writes under each layer: C5 is a
+#: convolution in the code and in the text (section II.B), a "full connection" in the figure,
+#: because its 5x5 kernels cover the whole 5x5 maps of S4.
+LENET5_CONNECTIONS = {"c1": "Convolutions", "s2": "Subsampling", "c3": "Convolutions",
+                      "s4": "Subsampling", "c5": "Full\nconnection", "f6": "Full\nconnection",
+                      "output": "Gaussian\nconnections"}
+
+
+def lenet5_stages(model=None) -> list[tuple[str, tuple[int, ...], str]]:
+    """``(layer name, output shape, Figure 2's connection name)`` for the input and each layer
+    of :data:`LENET5_CONNECTIONS`, the shapes from a forward pass of ``model`` (by default
+    ``lk.models.create('lenet5_1998')``)."""
+    from ..analysis import feature_maps
+    from ..models import create
+
+    model = create("lenet5_1998") if model is None else model
+    missing = [name for name in LENET5_CONNECTIONS if not hasattr(model, name)]
+    if missing:
+        raise ValueError(f"model must have LeNet-5's layers {tuple(LENET5_CONNECTIONS)}, "
+                         f"missing {missing}")
+    outputs = feature_maps(model, torch.zeros(1, 1, 32, 32), list(LENET5_CONNECTIONS))
+    return [("input", (1, 32, 32), ""), *[(name, tuple(outputs[name].shape[1:]), connection)
+                                         for name, connection in LENET5_CONNECTIONS.items()]]
+
+
+def lenet5_figure(model=None) -> Figure:
+    """Slide 1 (LeNet-5's Figure 2): stacks of feature maps sized by their maps, labelled
+    ``C1: feature maps 6@28x28``, vectors as bars, the connection name written under each step
+    as the figure writes it, and for each convolution or subsampling the window one unit reads
+    (the window's side is the input side minus the output side plus one for a convolution,
+    their ratio for a subsampling)."""
+    stages = lenet5_stages(model)
+    fig, ax = plt.subplots(figsize=(13, 4.2))
+    x, previous = 0.0, None
+    for name, shape, connection in stages:
+        maps = len(shape) == 3 and shape[-1] > 1
+        if maps:
+            channels, size = shape[0], shape[-1]
+            side = 2.4 * size / 32
+            for i in reversed(range(min(channels, 4))):
+                ax.add_patch(Rectangle((x + 0.12 * i, -side / 2 - 0.12 * i), side, side,
+                                       facecolor="#deebf7", edgecolor="#2171b5", lw=0.8))
+            width = side + 0.36
+            label = f"{name.upper()}: feature maps\n{channels}@{size}x{size}"
+            if name == "input":
+                label = f"INPUT\n{size}x{size}"
+        else:
+            units = shape[0]
+            side, width = 0.25 + 2.4 * units / 120, 0.25
+            ax.add_patch(Rectangle((x, -side / 2), width, side, facecolor="#fdd0a2", edgecolor="#a6611a"))
+            label = f"{name.upper()}: layer\n{units}"
+        ax.text(x + width / 2, 1.55, label, ha="center", va="bottom", fontsize=9)
+        if previous is not None:
+            p_x, p_width, p_side, p_shape = previous
+            ax.annotate("", xy=(x - 0.1, 0), xytext=(p_x + p_width + 0.1, 0),
+                        arrowprops=dict(arrowstyle="->", color="0.35"))
+            ax.text((p_x + p_width + x) / 2, -1.75, connection, ha="center", va="top", fontsize=9)
+            if maps and len(p_shape) == 3 and connection in ("Convolutions", "Subsampling"):
+                p_size, size = p_shape[-1], shape[-1]
+                window = p_size - size + 1 if connection == "Convolutions" else p_size // size
+                w_in, w_out = p_side * window / p_size, side / size
+                corner_in = (p_x + 0.3 * p_side, 0.1 * p_side)       # upper half of the front map
+                corner_out = (x + 0.3 * side, -0.3 * side)            # the unit: lower half
+                ax.add_patch(Rectangle(corner_in, w_in, w_in, fill=False, edgecolor="C3", lw=1.2))
+                ax.add_patch(Rectangle(corner_out, w_out, w_out, facecolor="C3", edgecolor="C3"))
+                for dy in (0, w_in):
+                    ax.plot([corner_in[0] + w_in, corner_out[0]],
+                            [corner_in[1] + dy, corner_out[1] + dy * w_out / w_in],
+                            color="C3", lw=0.7)
+                ax.text(corner_in[0] + w_in / 2, corner_in[1] + w_in + 0.05, f"{window}x{window}",
+                        ha="center", va="bottom", fontsize=7, color="C3")
+        previous = (x, width, side, shape)
+        x += width + 1.1
+    ax.set(xlim=(-0.3, x - 0.8), ylim=(-2.4, 2.3), aspect="equal")
+    ax.axis("off")
+    ax.set_title("LeNet-5 (LeCun et al. 1998, Figure 2), shapes from a forward pass of lenet5_1998; "
+                 "red: the window one unit reads", fontsize=10)
     fig.tight_layout()
     return fig
 
