@@ -41,6 +41,13 @@ def conv2d_backward(x, w, grad_out):
     return grad_x, grad_w
 
 
+def conv_and_local_layers():
+    """01.3: the two layers the exercise names, 3 -> 16 channels, 5x5, 32x32 input, biases."""
+    from lecturekit import layers
+
+    return torch.nn.Conv2d(3, 16, 5), layers.LocallyConnected2d(3, 16, 32, 5)
+
+
 def equals_some_shift(layer, x, pixels):
     """01.5: does layer(x shifted by pixels, down and right) equal some circular shift of layer(x)?"""
     def shift(t, a, b):
@@ -102,14 +109,14 @@ RIGHT = {
     "00.4": (1, 30, 2000, 1, 30, 2000),          # the prediction, then the measurement
     "01.1": 78_500,
     "01.2": conv_layer_params,
-    "01.3": (1_216, 953_344),
+    "01.3": (1_216, 953_344, *conv_and_local_layers()),
     "01.5": (True, False, equals_some_shift),
     "02.1": 32,
     "02.2": conv1d,
-    "02.3": (8, 16, 32, 32),
+    "02.3": (8, 16, 32, 32, torch.zeros(8, 16, 32, 32)),
     "02.5": (9, 25),
     "02.6": conv2d_backward,
-    "03.1": [[4, 5], [7, 9]],
+    "03.1": ([4, 5], [7, 9], torch.tensor([[[[4., 5], [7, 9]]]])),
     "03.2": max_pool1d,
     "03.3": (2048 * 1000 + 1000, 2048 * 49 * 1000 + 1000),
     "07.5": (0.0, 4 / 3),
@@ -177,14 +184,14 @@ WRONG = {
     "00.4": (1, 3, 2000, 1, 30, 2000),           # predicted the class profile's value
     "01.1": 78_400,
     "01.2": lambda k, i, o: k * k * i * o,
-    "01.3": (1_200, 940_800),        # biases left out: the ratio would still be right
+    "01.3": (1_200, 940_800, *conv_and_local_layers()),   # biases left out: the ratio would still be right
     "01.5": (True, True, equals_some_shift),
     "02.1": 65,
     "02.2": lambda x, w: x.unfold(0, len(w), 1) @ w.flip(0),
-    "02.3": (8, 16, 64, 64),
+    "02.3": (8, 16, 64, 64, torch.zeros(8, 16, 32, 32)),
     "02.5": (4, 25),
     "02.6": lambda x, w, g: (conv2d_backward(x, w.flip(-2, -1), g)[0], conv2d_backward(x, w, g)[1]),
-    "03.1": [[4, 5], [2, 9]],
+    "03.1": ([4, 5], [2, 9], torch.tensor([[[[4., 5], [7, 9]]]])),
     "03.2": lambda x, k: x.unfold(0, k, 1).amax(dim=1),
     "03.3": (2048 * 1000, 2048 * 49 * 1000),  # biases forgotten
     "07.5": (0.0, 1.0),
@@ -332,7 +339,7 @@ def test_check_prints_one_line(capsys):
 
 
 #: The predict-then-run exercises, and how many leading parts of the answer are the prediction.
-PREDICTION_PARTS = {"00.4": 3, "01.5": 2, "03.5": 2,
+PREDICTION_PARTS = {"00.4": 3, "01.3": 2, "01.5": 2, "02.3": 4, "03.1": 2, "03.5": 2,
                     "05.5": 1, "06.5": 3, "08.5": 1, "09.5": 1, "10.5": 1, "11.5": 1}
 
 
@@ -455,4 +462,7 @@ def test_the_shift_checkers_run_the_students_function_and_catch_one_that_does_no
             result = evaluate(exercise_id, (True, False, forged))
             assert not result.passed and "cases" in result.message, result
     assert not evaluate("00.4", (1, 30, 2000, 1, 30, 1000)).passed      # a forged measurement
+    assert not evaluate("02.3", (8, 16, 32, 32, torch.zeros(8, 16, 64, 64))).passed
+    assert not evaluate("03.1", ([4, 5], [7, 9], torch.zeros(1, 1, 2, 2))).passed
+    assert not evaluate("01.3", (1_216, 953_344, torch.nn.Conv2d(3, 16, 5), torch.nn.Conv2d(3, 16, 5))).passed
 

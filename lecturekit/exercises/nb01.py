@@ -28,27 +28,37 @@ def conv_layer_params(function) -> str:
     return compare_function(function, cases, "conv_layer_params")
 
 
-@checker("01.3", "locally connected vs convolutional")
+@checker("01.3", "predict, then run: locally connected vs convolutional", predicted=True)
 def lc_and_conv_counts(answer) -> str:
-    """3 -> 16 channels, 5x5 filters, 32x32 input, no padding, biases: (conv, locally connected).
+    """(conv, local, conv_layer, local_layer): the predicted parameter counts of the two layers
+    (3 -> 16 channels, 5x5 filters, 32x32 input, no padding, biases), then the two layers. The
+    checker counts the layers' parameters itself.
 
     Both counts are asked for, not their ratio: the ratio is the number of output positions
     with or without biases, so it cannot tell whether the biases were counted."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Failure("give a pair: (parameters of the convolution, parameters of the locally "
-                      "connected layer).")
-    conv, local = (require_number(a, "each count") for a in answer)
+    from torch import nn
+
+    conv, local, conv_layer, local_layer = require_tuple(
+        answer, (object, object, nn.Module, nn.Module), "predict a pair (parameters of the "
+        "convolution, parameters of the locally connected layer), then pass the two layers.")
+    conv, local = (require_number(a, "each predicted count") for a in (conv, local))
     per_filter_bank = 16 * 3 * 5 * 5
     positions = (32 - 5 + 1) ** 2
+    expected = (per_filter_bank + 16, positions * (per_filter_bank + 16))
+    measured = tuple(sum(p.numel() for p in layer.parameters()) for layer in (conv_layer, local_layer))
+    if measured != expected:
+        raise Failure("the layers you passed are not the two the exercise names (3 -> 16 channels, "
+                      "5x5 filters, a 32x32 input, with biases).")
     if (conv, local) == (per_filter_bank, positions * per_filter_bank):
-        raise Failure("almost: both layers have biases (one per filter for the convolution, one "
-                      "per output value for the locally connected layer).")
-    compare_number(conv, per_filter_bank + 16, "the convolution has 16 filters of 3x5x5 weights, "
-                   "plus one bias per filter.")
-    compare_number(local, positions * (per_filter_bank + 16),
-                   "the locally connected layer has its own filter bank and biases at every "
-                   "output position; how many output positions are there?")
-    return "correct."
+        raise Failure("your prediction is not what you counted: almost, but both layers have biases "
+                      "(one per filter for the convolution, one per output value for the locally "
+                      "connected layer).")
+    compare_number(conv, expected[0], "your predicted count of the convolution is not what you "
+                   "counted: 16 filters of 3x5x5 weights, plus one bias per filter.")
+    compare_number(local, expected[1], "your predicted count of the locally connected layer is not "
+                   "what you counted: it has its own filter bank and biases at every output "
+                   "position; how many output positions are there?")
+    return "your prediction matches the count."
 
 
 #: (stride, image side, shift, equal to some shift of the output?): the notebook's case first,

@@ -31,17 +31,24 @@ def conv1d(function) -> str:
     return check_function(function, "conv1d", cases, "did you flip the kernel? Libraries do not.")
 
 
-@checker("02.3", "output shape")
+@checker("02.3", "predict, then run: output shape", predicted=True)
 def output_shape(answer) -> str:
-    if not isinstance(answer, (tuple, list, torch.Size)) or len(answer) != 4:
-        raise Failure("give the shape as a tuple of 4 numbers: (batch, channels, height, width).")
-    answer = tuple(int(a) for a in answer)
+    """(batch, channels, height, width, output): the predicted shape, then the layer's output
+    for the batch; the checker reads the output's shape itself."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 5 or not isinstance(answer[4], torch.Tensor):
+        raise Failure("predict the shape as a tuple of 4 numbers (batch, channels, height, width), "
+                      "then pass the layer's output tensor.")
     expected = (8, 16, 32, 32)
-    wrong = [name for name, a, e in zip(("batch", "channels", "height", "width"), answer, expected)
+    if tuple(answer[4].shape) != expected:
+        raise Failure("the tensor you passed is not the output of nn.Conv2d(3, 16, kernel_size=3, "
+                      "stride=2, padding=1) on a batch of 8 RGB images of 64x64.")
+    predicted = tuple(int(a) for a in answer[:4])
+    wrong = [name for name, a, e in zip(("batch", "channels", "height", "width"), predicted, expected)
              if a != e]
     if wrong:
-        raise Failure(f"the {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not right.")
-    return "correct."
+        raise Failure(f"your prediction is not what the layer gave: the {', '.join(wrong)} "
+                      f"{'is' if len(wrong) == 1 else 'are'} not right.")
+    return "your prediction matches the output."
 
 
 @checker("02.5", "windows per pixel with 'same' padding")

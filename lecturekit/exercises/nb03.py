@@ -10,21 +10,30 @@ from . import Failure, check_function, checker, compare_number, require_number, 
 FEATURE_MAP = [[3., 0, 1, 2], [1, 4, 5, 0], [0, 2, 2, 9], [7, 1, 0, 3]]
 
 
-@checker("03.1", "predicted max pooling")
+@checker("03.1", "predict, then run: max pooling", predicted=True)
 def predicted_pooling(answer) -> str:
+    """(row 1, row 2, measured): the predicted 2x2 pooled map as two rows, then what
+    F.max_pool2d gave; the checker pools the map itself."""
     expected = F.max_pool2d(torch.tensor(FEATURE_MAP).view(1, 1, 4, 4), 2)[0, 0]
+    if not isinstance(answer, (tuple, list)) or len(answer) < 2 or not isinstance(answer[-1], torch.Tensor):
+        raise Failure("predict the pooled map as a nested list like [[a, b], [c, d]], then pass "
+                      "what F.max_pool2d gave.")
+    *rows, measured = answer
+    if measured.numel() != 4 or not torch.equal(measured.detach().reshape(2, 2).float(), expected):
+        raise Failure("the tensor you passed is not F.max_pool2d of feature_map with 2x2 windows "
+                      "(give it the shape (1, 1, 4, 4) first).")
     try:
-        got = torch.as_tensor(answer, dtype=torch.float32)
+        got = torch.as_tensor(rows, dtype=torch.float32)
     except (TypeError, ValueError):
-        raise Failure("give a nested list like [[a, b], [c, d]].") from None
+        raise Failure("predict a nested list like [[a, b], [c, d]].") from None
     if got.shape != expected.shape:
-        raise Failure(f"a 4x4 map pooled 2x2 with stride 2 is 2x2, your answer has shape "
+        raise Failure(f"a 4x4 map pooled 2x2 with stride 2 is 2x2, your prediction has shape "
                       f"{tuple(got.shape)}.")
     wrong = (got != expected).sum().item()
     if wrong:
-        raise Failure(f"{wrong} of the 4 values {'is' if wrong == 1 else 'are'} not the maximum "
-                      "of its 2x2 window.")
-    return "correct."
+        raise Failure(f"your prediction is not what F.max_pool2d gave: {wrong} of the 4 values "
+                      f"{'is' if wrong == 1 else 'are'} not the maximum of its 2x2 window.")
+    return "your prediction matches F.max_pool2d."
 
 
 @checker("03.2", "max_pool1d")
