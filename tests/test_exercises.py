@@ -88,6 +88,21 @@ def lenet_history(peak_lr, test_accuracies):
                    test_accuracy=list(test_accuracies))
 
 
+def resnet20_with_new_head(train_mode_steps=0):
+    """16.5: the shipped ResNet-20 with a new last layer (the shipped one, slightly moved, so it
+    is new and good); ``train_mode_steps`` forward passes in training mode move the batch-norm
+    statistics, which the checker must catch."""
+    from lecturekit import models
+
+    network = models.create("resnet20_cifar", pretrained=True)
+    with torch.no_grad():
+        network.head[2].weight.add_(1e-3)
+    network.train()
+    for _ in range(train_mode_steps):
+        network(torch.randn(8, 3, 32, 32))
+    return network.eval()
+
+
 def lenets_with_equal_c3_kernels():
     """(partial, full) for 06.5: LeNet-5 of 1998 with the paper's and with a full C3 table,
     every C3 kernel and bias a copy of the first."""
@@ -169,6 +184,7 @@ RIGHT = {
     "16.2": {"1x1 convolutions": "NIN", "identity shortcuts": "ResNet",
              "depthwise separable convolutions": "xception", "dense connections": "DenseNet"},
     "16.3": lambda a, b: (exercises_models_ratio(a, b)),
+    "16.5": resnet20_with_new_head(),
     "05.2": softmax,
     "05.3": 2.303,
     "06.1": 1_516,
@@ -243,6 +259,7 @@ WRONG = {
     "16.2": {"1x1 convolutions": "GoogLeNet", "identity shortcuts": "ResNet",
              "depthwise separable convolutions": "Xception", "dense connections": "DenseNet"},
     "16.3": lambda a, b: 1 / exercises_models_ratio(a, b),
+    "16.5": resnet20_with_new_head(train_mode_steps=1),
     "05.2": lambda z: torch.exp(z) / torch.exp(z).sum(dim=1, keepdim=True),
     "05.3": 2.30,  # not to 3 decimals: ln 10 = 2.3026
     "06.1": 2_416,
@@ -277,8 +294,16 @@ def test_every_exercise_has_a_right_and_a_wrong_answer_here():
     assert set(exercises.exercise_ids()) == set(RIGHT) == set(WRONG)
 
 
+#: Checkers that measure a network on the real CIFAR-10 test set.
+NEEDS_CIFAR = {"16.5"}
+
+
 def test_right_answers_pass():
+    import os
+
     for exercise_id, answer in RIGHT.items():
+        if exercise_id in NEEDS_CIFAR and not os.environ.get("LECTUREKIT_DATA"):
+            continue
         result = evaluate(exercise_id, answer)
         assert result.passed, result
 
@@ -389,6 +414,26 @@ def test_the_checker_measures_what_notebook_04_printed():
     printed = re.search(r"depth 10: (\S+), depth 20: (\S+)\n", text)
     assert printed, "notebook 04 prints the measured pair"
     assert tuple(f"{r:.1e}" for r in RIGHT["04.5"]) == printed.groups()
+
+
+def test_the_new_head_checker_fails_an_untouched_network_and_a_weak_head():
+    import os
+
+    import pytest
+
+    from lecturekit import models
+
+    untouched = evaluate("16.5", models.create("resnet20_cifar", pretrained=True))
+    assert not untouched.passed and "still the shipped one" in untouched.message
+    moved = evaluate("16.5", WRONG["16.5"])
+    assert not moved.passed and "batch-norm statistics" in moved.message
+    if not os.environ.get("LECTUREKIT_DATA"):
+        pytest.skip("the held-out accuracy needs the real CIFAR-10 (set LECTUREKIT_DATA)")
+    weak = resnet20_with_new_head()
+    with torch.no_grad():
+        weak.head[2].weight.normal_(0, 0.01)      # a random last layer: about chance
+    result = evaluate("16.5", weak)
+    assert not result.passed and "below the target" in result.message, result
 
 
 def test_check_function_names_the_failing_case_says_how_far_off_and_gives_the_hint():
