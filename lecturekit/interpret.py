@@ -701,3 +701,33 @@ def overlay_figure(image: torch.Tensor, result: CAMResult, classes: list[str] | 
     fig.suptitle(title or f"{result.method} for '{label}' (logit {result.score:.2f}{probability})",
                  fontsize=10)
     return fig
+
+
+def cam_grid_figure(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
+                    classes: list[str], method: str = "CAM", title: str | None = None) -> Figure:
+    """Several images, each with the map of the class the network predicts stretched over it
+    and its true label in the title (a right answer in black, a wrong one in red): where a
+    trained network looks, image by image. ``method``: "CAM" or "Grad-CAM"."""
+    compute = {"CAM": class_activation_map, "Grad-CAM": grad_cam}
+    if method not in compute:
+        raise ValueError(f"method must be one of {sorted(compute)}, got {method!r}")
+    if not isinstance(images, torch.Tensor) or images.dim() != 4:
+        shape = getattr(images, "shape", type(images).__name__)
+        raise ValueError(f"images must be a tensor of shape NxCxHxW, got {shape}")
+    if len(labels) != len(images):
+        raise ValueError(f"labels: {len(labels)} labels for {len(images)} images")
+    fig = plt.figure(figsize=(1.9 * len(images), 4.3), layout="constrained")
+    axes = fig.subplots(2, len(images), squeeze=False)
+    for column, (image, label) in enumerate(zip(images, labels.tolist())):
+        result = compute[method](model, image)
+        right = result.target == label
+        show_image(axes[0][column], image, f"true: {classes[label]}")
+        heat = result.upsampled().clamp(min=0)
+        show_image(axes[1][column], image, f"seen: {classes[result.target]}")
+        axes[1][column].imshow(heat.numpy(), cmap="inferno", alpha=0.55, vmin=0,
+                               vmax=float(heat.max()) or 1.0)
+        axes[1][column].title.set_color("black" if right else "#c0392b")
+    h, w = result.map.shape
+    fig.suptitle(title or f"{method} of the predicted class at '{result.layer}' ({h}x{w}, stretched "
+                 f"over the image; red: a wrong prediction)", fontsize=10)
+    return fig

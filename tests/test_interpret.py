@@ -216,3 +216,19 @@ def test_the_probe_keeps_every_layers_maps_from_its_one_pass_and_they_equal_a_fr
     assert set(probe._cache) == set(probe.layers)
     for layer in (probe.layers[2], probe.layers[len(probe.layers) // 2], probe.layers[-2]):
         torch.testing.assert_close(probe.activation(layer), probe._run_to(layer)[0], rtol=0, atol=1e-5)
+
+
+def test_the_cam_grid_titles_each_image_with_its_true_and_its_seen_class_and_marks_mistakes():
+    torch.manual_seed(0)
+    model, images = lk.models.create("resnet20_cifar"), torch.stack([_image(3, 32, 32) for _ in range(3)])
+    with torch.no_grad():
+        predicted = model.eval()(images).argmax(1)
+    labels = predicted.clone()
+    labels[1] = (predicted[1] + 1) % 10                          # a forged mistake
+    classes = [f"c{i}" for i in range(10)]
+    figure = interpret.cam_grid_figure(model, images, labels, classes)
+    top, bottom = figure.axes[:3], figure.axes[3:]
+    assert [ax.get_title() for ax in top] == [f"true: c{int(label)}" for label in labels]
+    assert [ax.title.get_color() for ax in bottom] == ["black", "#c0392b", "black"]
+    with pytest.raises(ValueError, match="method must be one of"):
+        interpret.cam_grid_figure(model, images, labels, classes, method="saliency")

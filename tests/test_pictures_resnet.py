@@ -52,7 +52,16 @@ def test_stochastic_depth_labels_the_linear_decay_of_survival():
     fig = pictures.stochastic_depth(blocks=4, survival_last=0.5)
     shown = texts(fig)
     assert {"0.88", "0.75", "0.62", "0.50"} <= set(shown)
-    assert any("expected blocks per pass: 2.75 of 4" in t for t in shown)
+    assert any("(expected: 2.75)" in t for t in shown)
+    plt.close(fig)
+
+
+def test_the_drawn_training_pass_is_a_typical_one_unless_a_seed_is_given():
+    survival = [1 - (layer / 15) * 0.5 for layer in range(1, 16)]
+    seed, kept = pictures.typical_draw(survival)
+    assert sum(kept) == round(sum(survival)) == 11
+    fig = pictures.stochastic_depth(blocks=15)
+    assert any(t.startswith("11 of 15 blocks used") for t in texts(fig))
     plt.close(fig)
 
 

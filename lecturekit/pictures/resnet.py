@@ -159,40 +159,58 @@ def unraveled_view(blocks: int = 3) -> Figure:
     return fig
 
 
-def stochastic_depth(blocks: int = 12, survival_last: float = 0.5, seed: int = 0) -> Figure:
-    """Huang et al. (2016), Figure 2: residual blocks with survival probabilities
-    p_l = 1 - (l/L)(1 - p_L); one training pass sampled with ``seed`` (dropped blocks greyed,
-    only their identity shortcut remains); at test time every block is used, its residual
-    scaled by p_l."""
+def typical_draw(survival: Sequence[float], tries: int = 200) -> tuple[int, list[bool]]:
+    """The first seed whose sampled training pass uses as many blocks as expected (rounded),
+    and that pass: a picture of one draw should show a typical one."""
+    expected = round(sum(survival))
+    for seed in range(tries):
+        draws = torch.rand(len(survival), generator=torch.Generator().manual_seed(seed)).tolist()
+        kept = [d < p for d, p in zip(draws, survival)]
+        if sum(kept) == expected:
+            return seed, kept
+    return seed, kept
+
+
+def stochastic_depth(blocks: int = 10, survival_last: float = 0.5, seed: int | None = None) -> Figure:
+    """Huang et al. (2016), Figure 2: residual blocks on the identity path, with survival
+    probabilities p_l = 1 - (l/L)(1 - p_L); one training pass (sampled with ``seed``, by default
+    a typical one, :func:`typical_draw`): a dropped block is greyed and the signal passes it on
+    the shortcut alone; at test time every block is used, its residual scaled by p_l."""
     if not isinstance(blocks, int) or not 1 <= blocks <= 30:
         raise ValueError(f"blocks must be an integer from 1 to 30, got {blocks!r}.")
     if not 0.0 < survival_last <= 1.0:
         raise ValueError(f"survival_last must be in (0, 1], got {survival_last!r}.")
     survival = [1 - (layer / blocks) * (1 - survival_last) for layer in range(1, blocks + 1)]
-    draws = torch.rand(blocks, generator=torch.Generator().manual_seed(seed)).tolist()
-    fig, ax = plt.subplots(figsize=(max(7.0, 0.95 * blocks + 1.5), 3.2))
-    for row, (label, kept) in enumerate([
-            ("training pass", [d < p for d, p in zip(draws, survival)]),
-            ("test time", [True] * blocks)]):
-        y = -2.2 * row
-        ax.text(-0.4, y, label, ha="right", va="center", fontsize=9)
-        ax.plot([0, 1.0 * blocks + 0.3], [y - 0.6, y - 0.6], color="#c0392b", lw=1.4)
-        for i, (p, alive) in enumerate(zip(survival, kept), start=1):
-            x = 1.0 * i - 0.4
+    if seed is None:
+        seed, kept = typical_draw(survival)
+    else:
+        draws = torch.rand(blocks, generator=torch.Generator().manual_seed(seed)).tolist()
+        kept = [d < p for d, p in zip(draws, survival)]
+    fig, ax = plt.subplots(figsize=(max(6.5, 0.8 * blocks + 2.4), 3.6))
+    for row, (label, alive_row) in enumerate([("training pass", kept), ("test time", [True] * blocks)]):
+        y = -2.3 * row            # the identity path of this row
+        ax.text(0.2, y, label, ha="right", va="center", fontsize=9)
+        _arrow(ax, (0.35, y), (blocks + 0.75, y), color="#c0392b")
+        for i, (p, alive) in enumerate(zip(survival, alive_row), start=1):
+            x, top = float(i), y + 0.75
+            style = dict(color="0.3", lw=0.9) if alive else dict(color="0.7", lw=0.9, ls=":")
+            ax.plot([x - 0.3, x - 0.3, x + 0.3, x + 0.3], [y, top, top, y], zorder=1, **style)
             text = f"$f_{{{i}}}$" if row == 0 else f"{p:.2f}$f_{{{i}}}$"
-            _box(ax, x, y, text, kind="weight" if alive else "dropped", width=0.78, height=0.5,
-                 fontsize=7, edge="0.25" if alive else "0.75")
+            _box(ax, x, top, text, kind="weight" if alive else "dropped", width=0.74, height=0.46,
+                 fontsize=7.5, edge="0.25" if alive else "0.75")
+            ax.add_patch(Circle((x + 0.3, y), 0.07, facecolor="white", edgecolor="0.3", zorder=3))
             if row == 0:
-                ax.text(x, y + 0.42, f"{p:.2f}", ha="center", fontsize=6.5, color="0.3")
-        if row == 0:
-            used = sum(kept)
-            ax.text(1.0 * blocks + 0.5, y, f"{used} of {blocks} blocks used", va="center", fontsize=8)
-    ax.text(0, 0.75, "survival probability $p_l$", fontsize=7.5, color="0.3")
-    ax.text(0, -3.0, "the shortcut (identity) is always there", fontsize=7.5, color="#c0392b")
-    ax.text(0, -0.95, f"expected blocks per pass: {sum(survival):.2f} of {blocks}", fontsize=7.5, color="0.3")
-    ax.set_xlim(-2.2, 1.0 * blocks + 2.6)
-    ax.set_ylim(-3.3, 1.1)
-    _finish(ax, f"After Huang et al. (2016): stochastic depth, linear decay to $p_L$ = {survival_last}")
+                ax.text(x, top + 0.38, f"{p:.2f}", ha="center", fontsize=7, color="0.3")
+    ax.text(0.6, 1.45, "survival probability $p_l$", fontsize=8, color="0.3")
+    ax.text(blocks + 0.8, 0.75, f"{sum(kept)} of {blocks} blocks used\n(expected: "
+            f"{sum(survival):.2f})", va="center", fontsize=8)
+    ax.text(0.6, -2.85, "red: the identity shortcut, always there; o: the addition", fontsize=8,
+            color="#c0392b")
+    ax.text(blocks + 0.8, -1.55, "every block,\nscaled by $p_l$", va="center", fontsize=8)
+    ax.set_xlim(-1.6, blocks + 2.6)
+    ax.set_ylim(-3.1, 1.8)
+    _finish(ax, f"After Huang et al. (2016), Figure 2: stochastic depth, $p_l$ decays linearly to "
+                f"$p_L$ = {survival_last}")
     return fig
 
 

@@ -88,8 +88,15 @@ def plot_deletion(result: dict) -> Figure:
                    label=f"{run['label']}, intact")
     ax.axhline(10, color="0.5", lw=0.8, linestyle=":", label="chance")
     first = next(iter(result["runs"].values()))
+    # the first block of stages 2 and 3 halves the grid: its shortcut subsamples (not an identity)
+    down = [i + 1 for i, block in enumerate(first["blocks"])
+            if block.endswith(".0") and not block.startswith("stage1")]
+    for patch in ax.patches:
+        if round(patch.get_x() + patch.get_width() / 2) in down:
+            patch.set_hatch("///")
     ax.set_xticks(range(1, len(first["blocks"]) + 1))
-    ax.set(xlabel=f"deleted block (1-{len(first['blocks'])})", ylabel="test accuracy (%)",
+    marked = f"; hatched: {' and '.join(map(str, down))} downsample" if down else ""
+    ax.set(xlabel=f"deleted block (1-{len(first['blocks'])}{marked})", ylabel="test accuracy (%)",
            title="After Veit et al. (2016), Figure 3", ylim=(0, 100))
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     figure.text(0.5, -0.02, provenance(result), ha="center", va="top", fontsize=7, wrap=True)
