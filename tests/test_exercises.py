@@ -156,7 +156,7 @@ RIGHT = {
     "10.1": 120_422_400,
     "10.2": (lambda c, r, o, k, s: s * s * (c * r + r * k * k * o), 26),
     "10.3": 512,
-    "10.5": (False, 140_492_800),
+    "10.5": ("about 10%", 140_492_800),
     "11.1": lambda x, eps=1e-5: (x - x.mean((0, 2, 3), keepdim=True))
     / (x.var((0, 2, 3), unbiased=False, keepdim=True) + eps).sqrt(),
     "11.2": 0.58,
@@ -232,7 +232,7 @@ WRONG = {
     "10.1": 4_816_896,
     "10.2": (lambda c, r, o, k, s: s * s * (c * r + r * k * k * o), 40),
     "10.3": 416,
-    "10.5": (True, 140_492_800),
+    "10.5": ("about 100%", 140_492_800),
     "11.1": lambda x, eps=1e-5: (x - x.mean((0, 2, 3), keepdim=True))
     / (x.var((0, 2, 3), keepdim=True) + eps).sqrt(),
     "11.2": 0.6,
@@ -378,8 +378,8 @@ def test_check_puts_the_recorded_prediction_before_the_measurement(capsys, monke
     monkeypatch.setattr(exercises, "_PREDICTIONS", {})
     exercises.check("10.5", RIGHT["10.5"][1])
     assert "no prediction recorded" in capsys.readouterr().out
-    exercises.predict("10.5", True)                                   # a wrong prediction
-    assert capsys.readouterr().out == "prediction for 10.5 recorded: True\n"
+    exercises.predict("10.5", "about 100%")                           # a wrong prediction
+    assert capsys.readouterr().out == "prediction for 10.5 recorded: 'about 100%'\n"
     exercises.check("10.5", RIGHT["10.5"][1])
     assert capsys.readouterr().out.startswith("FAIL exercise 10.5")
     exercises.predict("06.5", [60_900, 16, 1])

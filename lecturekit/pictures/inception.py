@@ -193,3 +193,76 @@ def googlenet_family() -> Figure:
                  f"its own Table 1, where v3 has {v3_in_xception:.1f}%", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------- slide 13, Figure 3
+def _mini_module(ax: Axes, x: float, y: float, key: str, height: float = 1.3) -> tuple[float, float]:
+    """Inception module ``key`` drawn small at (x, y) (its left edge, centre height): four
+    branch columns with Table 1's widths, between a split and a concatenation. Returns the x
+    of its left and right edges."""
+    _, c1, c3r, c3, c5r, c5, pool = TABLE_1[key]
+    columns = [[("1x1", c1, "1x1")], [("1x1", c3r, "1x1"), ("3x3", c3, "conv")],
+               [("1x1", c5r, "1x1"), ("5x5", c5, "conv")], [("pool", "3x3", "pool"), ("1x1", pool, "1x1")]]
+    box_w, gap, box_h = 0.62, 0.08, 0.42
+    width = 4 * box_w + 3 * gap
+    ax.add_patch(FancyBboxPatch((x, y - height / 2), width, height, boxstyle="round,pad=0.04",
+                                facecolor="white", edgecolor="0.5", linewidth=0.8, linestyle="--"))
+    for i, column in enumerate(columns):
+        cx = x + box_w / 2 + i * (box_w + gap)
+        levels = [y - box_h * 0.55, y + box_h * 0.55] if len(column) == 2 else [y]
+        for level, (kind_text, channels, kind) in zip(levels, column):
+            _box(ax, cx, level, f"{kind_text}\n{channels}", kind, width=box_w, height=box_h)
+            ax.texts[-1].set_fontsize(6.5)
+    out = sum(TABLE_1[key][i] for i in (1, 3, 5, 6))
+    ax.text(x + width / 2, y + height / 2 + 0.12, f"inception ({key}): {out} maps", ha="center",
+            va="bottom", fontsize=8)
+    return x, x + width
+
+
+def googlenet_modules() -> Figure:
+    """GoogLeNet's Figure 3 laid out in rows, one per grid size (224 to 28, 28x28, 14x14,
+    7x7): the stem's layers, each Inception module with its four branches and Table 1's
+    widths, the pooling between the stages, the two auxiliary classifiers on (4a) and (4d)
+    (training only, loss weight 0.3) and the classifier."""
+    fig, ax = plt.subplots(figsize=(14, 7.6))
+    heights = [0.0, -2.1, -4.4, -7.9]
+    rows = [
+        ("input 224x224 to 28x28 (stem)", [("box", "conv 7x7/2\n64", "conv"),
+                                           ("box", "max pool\n3x3/2", "pool"),
+                                           ("box", "conv 1x1\n64", "1x1"), ("box", "conv 3x3\n192", "conv"),
+                                           ("box", "max pool\n3x3/2", "pool")]),
+        ("28x28", [("module", "3a"), ("module", "3b"), ("box", "max pool\n3x3/2", "pool")]),
+        ("14x14", [("module", "4a"), ("module", "4b"), ("module", "4c"), ("module", "4d"),
+                   ("module", "4e"), ("box", "max pool\n3x3/2", "pool")]),
+        ("7x7", [("module", "5a"), ("module", "5b"), ("box", "avg pool\n7x7", "pool"),
+                 ("box", "dropout 40%\nFC 1000", "conv"), ("box", "softmax", "io")]),
+    ]
+    aux_centres = {}
+    for r, (label, items) in enumerate(rows):
+        y, x, previous = heights[r], 0.0, None
+        ax.text(-0.3, y, label, ha="right", va="center", fontsize=9, fontweight="bold")
+        for item in items:
+            if item[0] == "module":
+                left, right = _mini_module(ax, x, y, item[1])
+                if item[1] in ("4a", "4d"):
+                    aux_centres[item[1]] = ((left + right) / 2, y)
+            else:
+                left, right = x, x + 1.35
+                _box(ax, x + 0.675, y, item[1], item[2], width=1.35, height=0.62)
+            if previous is not None:
+                _arrow(ax, (previous, y), (left, y))
+            previous, x = right, right + 0.45
+    for key, (cx, cy) in aux_centres.items():
+        _box(ax, cx, cy - 1.55, f"auxiliary classifier on ({key}), training only:\navg pool 5x5/3, "
+             "conv 1x1 128, FC 1024,\ndropout 70%, FC 1000, softmax; loss x 0.3", "io", width=4.0,
+             height=0.75)
+        ax.texts[-1].set_fontsize(7.5)
+        _arrow(ax, (cx, cy - 0.69), (cx, cy - 1.17))
+    ax.set_xlim(-2.9, 17.4)
+    ax.set_ylim(-8.8, 0.7)
+    ax.set_axis_off()
+    ax.set_title("GoogLeNet (Szegedy et al. 2014, Figure 3 and Table 1), one row per grid size: "
+                 "each Inception module's four branches\n(1x1; 1x1 reduction then 3x3; 1x1 reduction "
+                 "then 5x5; 3x3 max pool then 1x1 projection) with their output channels", fontsize=10)
+    fig.tight_layout()
+    return fig
