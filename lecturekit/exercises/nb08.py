@@ -46,19 +46,23 @@ def gap_shape(answer) -> str:
 
 @checker("08.5", "predict, then compute: the two heads at 32x32", predicted=True)
 def heads_at_32(answer) -> str:
+    """(gap_count_changes, fc_growth): the prediction whether the GAP network's parameter count
+    changes at 32x32, then how many parameters the network with the fully connected head gains
+    from 16x16 to 32x32 (worked out from the layer shapes)."""
     from ..analysis import count_parameters
     from ..models import create
 
     if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], bool)):
-        raise Failure("pass a pair (gap_count_changes, fc_parameters): your prediction True or False "
-                      "and the counted parameters of the network with the fully connected head.")
-    changes, counted = answer
+        raise Failure("pass a pair (gap_count_changes, fc_growth): your prediction True or False "
+                      "and the parameters the fully connected head gains from 16x16 to 32x32.")
+    changes, growth = answer
     if changes:
         raise Failure("look at what global average pooling does to a map of any size: which of the "
                       "GAP network's weights would depend on the image size?")
-    expected = count_parameters(create("nin_cifar", head="fc", image_size=32))
-    if counted != expected:
-        raise Failure("count it with lk.analysis.count_parameters(lk.models.create('nin_cifar', "
-                      "head='fc', image_size=32)): at 32x32 the last maps are 8x8, not 4x4, and all "
-                      "of them feed the first fully connected layer.")
-    return "right: the GAP network keeps its size, the fully connected head grows with the image."
+    expected = (count_parameters(create("nin_cifar", head="fc", image_size=32))
+                - count_parameters(create("nin_cifar", head="fc", image_size=16)))
+    compare_number(growth, expected, "only the first fully connected layer depends on the image "
+                   "size: it has one weight per (input value, hidden unit), and each of the last "
+                   "layer's maps has 4 times as many positions at 32x32 as at 16x16.")
+    return ("right: the GAP network keeps its size; the fully connected head's first layer grows "
+            "with the number of positions, 4 times from 16x16 to 32x32.")
