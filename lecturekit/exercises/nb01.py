@@ -30,25 +30,22 @@ def conv_layer_params(function) -> str:
 
 @checker("01.3", "predict, then run: locally connected vs convolutional", predicted=True)
 def lc_and_conv_counts(answer) -> str:
-    """(conv, local, conv_layer, local_layer): the predicted parameter counts of the two layers
-    (3 -> 16 channels, 5x5 filters, 32x32 input, no padding, biases), then the two layers. The
-    checker counts the layers' parameters itself.
+    """(conv, local, counted conv, counted local): the predicted parameter counts of the two
+    layers (3 -> 16 channels, 5x5 filters, 32x32 input, no padding, biases), then the counts of
+    the real layers; the checker knows the right counts and compares both pairs with them.
 
     Both counts are asked for, not their ratio: the ratio is the number of output positions
     with or without biases, so it cannot tell whether the biases were counted."""
-    from torch import nn
-
-    conv, local, conv_layer, local_layer = require_tuple(
-        answer, (object, object, nn.Module, nn.Module), "predict a pair (parameters of the "
-        "convolution, parameters of the locally connected layer), then pass the two layers.")
-    conv, local = (require_number(a, "each predicted count") for a in (conv, local))
+    if not isinstance(answer, (tuple, list)) or len(answer) != 4:
+        raise Failure("predict a pair (parameters of the convolution, parameters of the locally "
+                      "connected layer), then pass the pair you counted on the two layers.")
+    conv, local, counted_conv, counted_local = (require_number(a, "each count") for a in answer)
     per_filter_bank = 16 * 3 * 5 * 5
     positions = (32 - 5 + 1) ** 2
     expected = (per_filter_bank + 16, positions * (per_filter_bank + 16))
-    measured = tuple(sum(p.numel() for p in layer.parameters()) for layer in (conv_layer, local_layer))
-    if measured != expected:
-        raise Failure("the layers you passed are not the two the exercise names (3 -> 16 channels, "
-                      "5x5 filters, a 32x32 input, with biases).")
+    if (counted_conv, counted_local) != expected:
+        raise Failure("the pair you counted is not the parameter count of the two layers the "
+                      "exercise names (3 -> 16 channels, 5x5 filters, a 32x32 input, with biases).")
     if (conv, local) == (per_filter_bank, positions * per_filter_bank):
         raise Failure("your prediction is not what you counted: almost, but both layers have biases "
                       "(one per filter for the convolution, one per output value for the locally "
