@@ -111,6 +111,15 @@ def lenets_with_equal_c3_kernels():
     return partial, full
 
 
+def _bn_backward(dy, x, gamma, eps):
+    """BN's backward pass for a batch (N, D), the three terms of dx written out."""
+    n, x_hat = x.shape[0], (x - x.mean(0)) / torch.sqrt(x.var(0, unbiased=False) + eps)
+    dx_hat = dy * gamma
+    std = torch.sqrt(x.var(0, unbiased=False) + eps)
+    dx = (n * dx_hat - dx_hat.sum(0) - x_hat * (dx_hat * x_hat).sum(0)) / (n * std)
+    return dx, (dy * x_hat).sum(0), dy.sum(0)
+
+
 RIGHT = {
     "00.1": torch.zeros(8, 3, 32, 32),
     "00.2": normalize,
@@ -155,6 +164,7 @@ RIGHT = {
     "11.2": 0.58,
     "11.3": (0.75, -2.0),
     "11.5": (False, [0.1, 0.09]),
+    "11.6": lambda dy, x, gamma, eps=1e-5: _bn_backward(dy, x, gamma, eps),
     "12.1": 33_920,
     "12.2": lambda c_in, c_out, k, g: (c_in // g) * k * k * c_out,
     "12.3": 0.9001,
@@ -231,6 +241,8 @@ WRONG = {
     "11.2": 0.6,
     "11.3": (0.5, -1.0),            # no scaling: s = gamma / sigma left out
     "11.5": (True, [0.1, 0.09]),
+    "11.6": lambda dy, x, gamma, eps=1e-5: (dy * gamma / torch.sqrt(x.var(0, unbiased=False) + eps),
+                                            *_bn_backward(dy, x, gamma, eps)[1:]),  # dx: the direct path only
     "12.1": 294_912,
     "12.2": lambda c_in, c_out, k, g: c_in * k * k * c_out,
     "12.3": 0.9,
@@ -276,6 +288,7 @@ FORBIDDEN = {
     "11.1": ["normalize = lambda x, eps=1e-5: F.batch_norm(x, None, None, training=True, eps=eps)",
              "normalize = lambda x, eps=1e-5: lk.layers.batch_norm(x, None, None, training=True, eps=eps)"],
     "12.5": ["grouped_conv2d = lambda x, w, g: F.conv2d(x, w, padding=w.shape[-1] // 2, groups=g)"],
+    "11.6": ["y.sum().backward()", "dx, = torch.autograd.grad(loss, x)"],
 }
 HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "02.1": "32", "05.1": "102,764,544",
                   "05.3": "2.30", "07.1": "34,944", "07.3": "27,265,024",
@@ -475,7 +488,7 @@ def test_forbidden_calls_are_found_in_the_source_and_the_solutions_use_none():
         for source in sources:
             assert forbidden_in_source(source, rules), (exercise_id, source)
     allowed = {"12.5": "F.conv2d(xi, wi, padding=1)", "02.2": "def conv1d(x, w):\n    return x @ w",
-               "04.2": "t = torch.exp(x)"}
+               "04.2": "t = torch.exp(x)", "11.6": "with torch.no_grad():\n    dx = dy * gamma"}
     for exercise_id, source in allowed.items():
         assert forbidden_in_source(source, exercises.forbidden(exercise_id)) == [], exercise_id
 
@@ -504,3 +517,17 @@ def test_the_shift_checkers_run_the_students_function_and_catch_one_that_does_no
     assert not evaluate("03.1", ([4, 5], [7, 9], torch.zeros(1, 1, 2, 2))).passed
     assert not evaluate("01.3", (1_216, 953_344, 1_216, 1_216)).passed
 
+
+def test_the_bn_backward_checker_fails_each_wrong_part_and_names_it():
+    def swapped(dy, x, gamma, eps=1e-5):                 # dgamma and dbeta exchanged
+        dx, dgamma, dbeta = RIGHT["11.6"](dy, x, gamma, eps)
+        return dx, dbeta, dgamma
+
+    def float32(dy, x, gamma, eps=1e-5):                 # right, computed in another dtype
+        return tuple(t.float() for t in RIGHT["11.6"](dy.float(), x.float(), gamma.float(), eps))
+
+    result = evaluate("11.6", swapped)
+    assert not result.passed and "dgamma" in result.message, result
+    assert not evaluate("11.6", lambda dy, x, gamma, eps=1e-5: RIGHT["11.6"](dy, x, gamma, eps)[:2]).passed
+    assert "dx" in evaluate("11.6", WRONG["11.6"]).message
+    assert not evaluate("11.6", float32).passed      # float32 rounding is beyond float64's tolerance
