@@ -294,6 +294,23 @@ def check_function(function: Any, name: str, cases: Iterable[tuple[str, tuple, A
     return f"all {count} test cases agree."
 
 
+def copy_tensors(network: Any, tensors: dict, start_from: str) -> Any:
+    """For a grader's rebuild: copy the parameters and buffers the student's kernel sent into
+    ``network``, a fresh one of the same architecture; a missing tensor, or one of another
+    shape, is a Failure that says to start from ``start_from``."""
+    import torch
+
+    mine = {**dict(network.named_parameters()), **dict(network.named_buffers())}
+    with torch.no_grad():
+        for name, tensor in mine.items():
+            given = tensors.get(name)
+            if not isinstance(given, torch.Tensor) or given.shape != tensor.shape:
+                raise Failure(f"the network's {name} is missing or has another shape: start from "
+                              f"{start_from}.")
+            tensor.copy_(given.to(tensor.dtype))
+    return network
+
+
 class _Uncomparable:
     """What :func:`plain` gives for a value that is not a number, string or sequence of them."""
 

@@ -7,7 +7,7 @@ import math
 import torch
 from torch import nn
 
-from . import Failure, checker, compare_number, rebuilds, require_callable, require_number
+from . import Failure, checker, compare_number, copy_tensors, rebuilds, require_callable, require_number
 
 EXPECTED_ARCHITECTURES = {"1x1 convolutions": "NIN", "identity shortcuts": "ResNet",
                           "depthwise separable convolutions": "Xception",
@@ -63,16 +63,8 @@ def cifar_resnet_from_tensors(tensors: dict):
     buffers the student's kernel sent."""
     from ..models import create
 
-    network = create("resnet20_cifar")
-    mine = {**dict(network.named_parameters()), **dict(network.named_buffers())}
-    with torch.no_grad():
-        for name, tensor in mine.items():
-            given = tensors.get(name)
-            if not isinstance(given, torch.Tensor) or given.shape != tensor.shape:
-                raise Failure(f"the network's {name} is missing or has another shape: start from "
-                              "lk.models.create('resnet20_cifar', pretrained=True).")
-            tensor.copy_(given.to(tensor.dtype))
-    return network
+    return copy_tensors(create("resnet20_cifar"), tensors,
+                        "lk.models.create('resnet20_cifar', pretrained=True)")
 
 
 @checker("16.5", "a new last layer for the shipped ResNet-20, trained to a target")
