@@ -371,7 +371,7 @@ def test_check_prints_one_line(capsys):
 
 #: The predict-then-run exercises, and how many leading parts of the answer are the prediction.
 PREDICTION_PARTS = {"00.4": 3, "01.3": 2, "01.5": 2, "02.3": 4, "03.1": 2, "03.5": 2,
-                    "05.5": 1, "06.5": 3, "08.5": 1, "09.5": 1, "10.5": 1, "11.5": 1}
+                    "05.5": 1, "06.5": 3, "08.5": 1, "09.5": 1, "10.5": 1, "11.5": 1, "12.6": 1}
 
 
 def test_the_predict_then_run_exercises_are_these():

@@ -50,11 +50,11 @@ def grouped_conv2d(function) -> str:
     return f"all {len(cases)} test cases equal F.conv2d(..., groups=groups)."
 
 
-@checker("12.6", "predict, then run: time ratio at 16 and 256 channels")
+@checker("12.6", "predict, then run: time ratio at 16 and 256 channels", predicted=True)
 def time_ratio_prediction(answer) -> str:
-    grows, r16, r256 = require_tuple(answer, (bool, object, object), "pass a triple (grows, ratio_16, "
-                                     "ratio_256): your prediction True or False and the two measured "
-                                     "time ratios.")
+    grows, r16, r256 = require_tuple(answer, (bool, object, object), "record your prediction grows (True "
+                                     "or False) with lk.exercises.predict first, then pass the two "
+                                     "measured time ratios (ratio_16, ratio_256).")
     if not all(isinstance(r, float) and 0.01 < r < 1000 for r in (r16, r256)):
         raise Failure("the ratios must be measured seconds of the regular layer divided by those of "
                       "the separable one (positive numbers).")
