@@ -233,8 +233,8 @@ _FIGURES: list[tuple[str, Published]] = [
     #: The first arXiv version printed 4.97, 4.81 and 4.17 with ZCA whitening.
     *[_figure(name, "cifar10_error", value, "wide_resnet", "Table 5 (mean/std preprocessing)")
       for name, value in [("wrn40_4", 4.53), ("wrn16_8", 4.27), ("wrn28_10", 4.00)]],
-    #: NIN's own Table 2: NIN with dropout and data augmentation (translations and flips).
-    _figure("nin_cifar10", "cifar10_error", 8.81, "nin", "Table 2 (NIN + dropout + augmentation)"),
+    #: NIN's own Table 1 (CIFAR-10): NIN with dropout and data augmentation (translations and flips).
+    _figure("nin_cifar10", "cifar10_error", 8.81, "nin", "Table 1 (NIN + dropout + augmentation)"),
     *[_figure("resnet110_cifar", "cifar10_error", value, "stochastic_depth", "Table 1", setting=setting)
       for setting, value in [("constant depth", 6.41), ("stochastic depth", 5.25)]],
     _figure("densenet40_cifar", "cifar10_error", 5.24, "densenet", "Table 2 (C10+)"),
@@ -387,6 +387,8 @@ DESIGN_IDEAS: list[DesignIdea] = [
     DesignIdea("pre-activation units, a clean identity path", "ResNet v2", 2016, "resnet_v2"),
     DesignIdea("width instead of depth", "Wide ResNet", 2016, "wide_resnet"),
     DesignIdea("dropping whole blocks in training", "Stochastic depth", 2016, "stochastic_depth"),
+    DesignIdea("residual connections inside Inception modules", "Inception-ResNet", 2016,
+               "inception_v4"),
     DesignIdea("depthwise separable convolutions", "Xception", 2016, "xception"),
     DesignIdea("cardinality: grouped convolutions in residual blocks", "ResNeXt", 2016, "resnext"),
     DesignIdea("dense connections: concatenate all earlier feature maps", "DenseNet", 2016, "densenet"),
