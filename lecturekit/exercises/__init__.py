@@ -294,6 +294,24 @@ def check_function(function: Any, name: str, cases: Iterable[tuple[str, tuple, A
     return f"all {count} test cases agree."
 
 
+def yes_or_no_answers(function: Any, name: str, inputs: Iterable[tuple]) -> list[bool]:
+    """What a student's yes/no function says for each of the checker's own inputs (tuples of
+    arguments): a list of booleans; a Failure naming ``name`` if it raises or answers something
+    other than True or False (or a one-element tensor)."""
+    import torch
+
+    said = []
+    for args in inputs:
+        try:
+            got = function(*args)
+        except Exception as error:
+            raise Failure(f"{name} raised {type(error).__name__}: {error}") from None
+        if not (isinstance(got, bool) or isinstance(got, torch.Tensor) and got.numel() == 1):
+            raise Failure(f"{name} should return True or False, got {type(got).__name__}.")
+        said.append(bool(got))
+    return said
+
+
 def copy_tensors(network: Any, tensors: dict, start_from: str) -> Any:
     """For a grader's rebuild: copy the parameters and buffers the student's kernel sent into
     ``network``, a fresh one of the same architecture; a missing tensor, or one of another

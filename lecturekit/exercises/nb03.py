@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from . import Failure, check_function, checker, compare_number, require_number, require_tuple
+from . import Failure, check_function, checker, compare_number, require_number, require_tuple, yes_or_no_answers
 
 FEATURE_MAP = [[3., 0, 1, 2], [1, 4, 5, 0], [0, 2, 2, 9], [7, 1, 0, 3]]
 
@@ -29,11 +29,12 @@ def predicted_pooling(answer) -> str:
     if got.shape != expected.shape:
         raise Failure(f"a 4x4 map pooled 2x2 with stride 2 is 2x2, your prediction has shape "
                       f"{tuple(got.shape)}.")
-    wrong = (got != expected).sum().item()
-    if wrong:
-        raise Failure(f"your prediction is not what F.max_pool2d gave: {wrong} of the 4 values "
-                      f"{'is' if wrong == 1 else 'are'} not the maximum of its 2x2 window.")
-    return "your prediction matches F.max_pool2d."
+    if torch.equal(got, expected):
+        return "your prediction matches F.max_pool2d."
+    wrong = int((got != expected).sum())
+    verb = "is" if wrong == 1 else "are"
+    raise Failure(f"your prediction is not what F.max_pool2d gave: {wrong} of the 4 values {verb} "
+                  "not the maximum of its 2x2 window.")
 
 
 @checker("03.2", "max_pool1d")
@@ -80,16 +81,8 @@ def pooling_shifts(answer) -> str:
     if not callable(measure):
         raise Failure("after the prediction, pass the function commutes(m, k) itself, not its result.")
     g = torch.Generator().manual_seed(3)
-    measured = []
-    for side, k, _ in POOLING_CASES:
-        m = torch.rand(1, 1, side, side, generator=g)
-        try:
-            got = measure(m, k)
-        except Exception as error:
-            raise Failure(f"commutes raised {type(error).__name__}: {error}") from None
-        if not (isinstance(got, bool) or isinstance(got, torch.Tensor) and got.numel() == 1):
-            raise Failure(f"commutes should return True or False, got {type(got).__name__}.")
-        measured.append(bool(got))
+    inputs = [(torch.rand(1, 1, side, side, generator=g), k) for side, k, _ in POOLING_CASES]
+    measured = yes_or_no_answers(measure, "commutes", inputs)
     wrong = sum(m != case[-1] for m, case in zip(measured, POOLING_CASES))
     if wrong:   # not which: that would tell the notebook's answer
         raise Failure(f"commutes answers {wrong} of the checker's {len(POOLING_CASES)} cases "
