@@ -166,7 +166,7 @@ _FIGURES: list[tuple[str, Published]] = [
             "3x3 layers replaced by one 5x5 layer, center crop)"),
     _figure("googlenet", "parameters", 6.8e6, "googlenet", "Table 1 (sum of the params column)"),
     _figure("googlenet", "mult_adds", 1.5e9, "googlenet",
-            "section 5 ('1.5 billion multiply-adds at inference time')"),
+            "section 1 ('a computational budget of 1.5 billion multiply-adds at inference time')"),
     _figure("googlenet", "top5_error", 10.07, "googlenet", "Table 3 (1 model, 1 crop, validation)"),
     _figure("googlenet", "fewer_parameters_than_alexnet", 12, "googlenet", "section 1 ('uses 12x "
             "fewer parameters than the winning architecture of Krizhevsky et al.')"),

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from ..analysis import evaluating
-from . import Failure, check_function, checker, compare_number, rebuilds, require_tuple
+from . import Failure, check_function, checker, compare_number, copy_tensors, rebuilds, require_tuple
 
 
 @checker("06.1", "C3 parameters from the connection table")
@@ -69,15 +69,7 @@ def lenet_from_tensors(tensors: dict):
                  for j in range(16)]
         if all(table) and all(0 <= i < 6 for inputs in table for i in inputs):
             network.c3 = PartialConv2d(table, 6)
-    mine = {**dict(network.named_parameters()), **dict(network.named_buffers())}
-    with torch.no_grad():
-        for name, tensor in mine.items():
-            given = tensors.get(name)
-            if not isinstance(given, torch.Tensor) or given.shape != tensor.shape:
-                raise Failure(f"the network's {name} is missing or has another shape: make both "
-                              "networks with lk.models.create('lenet5_1998').")
-            tensor.copy_(given.to(tensor.dtype))
-    return network
+    return copy_tensors(network, tensors, "lk.models.create('lenet5_1998') for both networks")
 
 
 @checker("06.5", "predict, then run: C3's table and symmetry", predicted=True)
