@@ -8,7 +8,7 @@
   survival probabilities and one sampled training pass, dropped blocks greyed;
 - :func:`resnext_block`: Xie et al. (2016), Figure 1: a ResNet bottleneck beside a ResNeXt
   block of cardinality 32, with the parameters counted on the built modules;
-- :func:`dense_connectivity`: Huang et al. (2017), Figure 1: a dense block in which every layer
+- :func:`dense_connectivity`: Huang et al. (2016), Figure 1: a dense block in which every layer
   reads the concatenation of all earlier feature maps.
 
 Every function returns a matplotlib ``Figure``; structural numbers (paths, survival
@@ -91,8 +91,8 @@ def degradation(curves: Mapping[str, Mapping[str, Sequence[float]]], title: str 
     for ax in axes:
         ax.axhline(90, color="0.6", lw=0.8, ls=":")
         ax.grid(alpha=0.3)
-    axes[1].text(axes[1].get_xlim()[1], 90, "chance ", ha="right", va="bottom", fontsize=7, color="0.4")
-    axes[1].legend(fontsize=8, loc="upper right", bbox_to_anchor=(1.0, 0.88))
+    axes[0].text(axes[0].get_xlim()[0], 90.5, " chance", ha="left", va="bottom", fontsize=7, color="0.4")
+    axes[1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))   # beside, over no line
     fig.suptitle(title or "After He et al. (2015), Figure 1: the degradation problem", fontsize=11)
     fig.tight_layout()
     return fig
@@ -283,7 +283,7 @@ def resnext_block(cardinality: int = 32, width: int = 4, channels: int = 256) ->
 
 # --------------------------------------------------------------------------- slide 19
 def dense_connectivity(layers: int = 4, growth_rate: int = 4, in_channels: int = 6) -> Figure:
-    """Huang et al. (2017), Figure 1: a dense block of ``layers`` layers with growth rate k.
+    """Huang et al. (2016), Figure 1: a dense block of ``layers`` layers with growth rate k.
     Every layer reads the concatenation of the block's input and all earlier layers' outputs
     (k0 + (l-1)k channels) and adds k new ones; the block has l(l+1)/2 connections."""
     from ..models.densenet import DenseBlock
@@ -315,6 +315,6 @@ def dense_connectivity(layers: int = 4, growth_rate: int = 4, in_channels: int =
             ha="center", fontsize=8)
     ax.set_xlim(-1.0, 2.0 * (layers + 1) + 1.0)
     ax.set_ylim(-1.3, 1.2 + 0.5 * (layers + 1))
-    _finish(ax, "After Huang et al. (2017), Figure 1: a dense block (each colour: one layer's output, "
+    _finish(ax, "After Huang et al. (2016), Figure 1: a dense block (each colour: one layer's output, "
                 "read by every later layer)")
     return fig
