@@ -294,10 +294,12 @@ def check_function(function: Any, name: str, cases: Iterable[tuple[str, tuple, A
     return f"all {count} test cases agree."
 
 
-def yes_or_no_answers(function: Any, name: str, inputs: Iterable[tuple]) -> list[bool]:
+def yes_or_no_answers(function: Any, name: str, inputs: Iterable[tuple], truths: list[bool],
+                      cases: str, hint: str) -> list[bool]:
     """What a student's yes/no function says for each of the checker's own inputs (tuples of
-    arguments): a list of booleans; a Failure naming ``name`` if it raises or answers something
-    other than True or False (or a one-element tensor)."""
+    arguments), as booleans. A Failure naming ``name`` if it raises, answers something other than
+    True or False (or a one-element tensor), or gets any of the ``truths`` wrong: then the
+    message counts the wrong ``cases`` without saying which (that would tell the answer)."""
     import torch
 
     said = []
@@ -309,7 +311,19 @@ def yes_or_no_answers(function: Any, name: str, inputs: Iterable[tuple]) -> list
         if not (isinstance(got, bool) or isinstance(got, torch.Tensor) and got.numel() == 1):
             raise Failure(f"{name} should return True or False, got {type(got).__name__}.")
         said.append(bool(got))
+    wrong = sum(a != b for a, b in zip(said, truths))
+    if wrong:
+        raise Failure(f"{name} answers {wrong} of the checker's {len(truths)} cases ({cases}) "
+                      f"wrongly: {hint}")
     return said
+
+
+def require_kept_prediction(prediction: tuple, measured: tuple, think: str) -> None:
+    """A predict-then-run answer whose prediction differs from what the student's own function
+    measured: a Failure that says to keep the prediction and gives ``think`` as the nudge."""
+    if tuple(prediction) != tuple(measured):
+        raise Failure("your prediction is not what your function measures; keep it (a prediction "
+                      f"changed after the run scores nothing) and think about {think}")
 
 
 def copy_tensors(network: Any, tensors: dict, start_from: str) -> Any:

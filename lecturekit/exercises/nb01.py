@@ -8,6 +8,7 @@ from . import (
     checker,
     compare_function,
     compare_number,
+    require_kept_prediction,
     require_number,
     require_tuple,
     yes_or_no_answers,
@@ -95,15 +96,9 @@ def strided_equivariance(answer) -> str:
         with torch.no_grad():
             layer.weight.copy_(torch.randn(layer.weight.shape, generator=g))
         inputs.append((layer, torch.rand(1, 1, side, side, generator=g), pixels))
-    measured = yes_or_no_answers(measure, "equals_some_shift", inputs)
-    wrong = sum(m != case[-1] for m, case in zip(measured, STRIDED_CASES))
-    if wrong:   # not which: that would tell the notebook's answer
-        raise Failure(f"equals_some_shift answers {wrong} of the checker's {len(STRIDED_CASES)} "
-                      "cases (strides 1, 2 and 3, several shifts) wrongly: compare f(shift(x)) "
-                      "with every circular shift of f(x), within a float tolerance.")
-    if (two, three) != tuple(measured[:2]):
-        raise Failure("your prediction is not what your function measures; keep it (a prediction "
-                      "changed after the run scores nothing) and think about where a stride-2 "
-                      "convolution computes its outputs.")
+    measured = yes_or_no_answers(measure, "equals_some_shift", inputs, [c[-1] for c in STRIDED_CASES],
+                                 "strides 1, 2 and 3, several shifts", "compare f(shift(x)) with every "
+                                 "circular shift of f(x), within a float tolerance.")
+    require_kept_prediction((two, three), measured[:2], "where a stride-2 convolution computes its outputs.")
     return ("your prediction matches the measurement: with stride s, only shifts by multiples of s "
             "commute (aliasing).")

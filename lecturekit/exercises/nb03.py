@@ -5,7 +5,16 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from . import Failure, check_function, checker, compare_number, require_number, require_tuple, yes_or_no_answers
+from . import (
+    Failure,
+    check_function,
+    checker,
+    compare_number,
+    require_kept_prediction,
+    require_number,
+    require_tuple,
+    yes_or_no_answers,
+)
 
 FEATURE_MAP = [[3., 0, 1, 2], [1, 4, 5, 0], [0, 2, 2, 9], [7, 1, 0, 3]]
 
@@ -82,15 +91,10 @@ def pooling_shifts(answer) -> str:
         raise Failure("after the prediction, pass the function commutes(m, k) itself, not its result.")
     g = torch.Generator().manual_seed(3)
     inputs = [(torch.rand(1, 1, side, side, generator=g), k) for side, k, _ in POOLING_CASES]
-    measured = yes_or_no_answers(measure, "commutes", inputs)
-    wrong = sum(m != case[-1] for m, case in zip(measured, POOLING_CASES))
-    if wrong:   # not which: that would tell the notebook's answer
-        raise Failure(f"commutes answers {wrong} of the checker's {len(POOLING_CASES)} cases "
-                      "(maps of 6x6 and 8x8, shifts of 1 to 4 pixels) wrongly: compare the pooled "
-                      "shifted map with every circular shift of the pooled map.")
-    if (two, one) != tuple(measured[:2]):
-        raise Failure("your prediction is not what your function measures; keep it (a prediction "
-                      "changed after the run scores nothing) and think about which pixels share a "
-                      "2x2 window before and after the shift.")
+    measured = yes_or_no_answers(measure, "commutes", inputs, [c[-1] for c in POOLING_CASES],
+                                 "maps of 6x6 and 8x8, shifts of 1 to 4 pixels", "compare the pooled "
+                                 "shifted map with every circular shift of the pooled map.")
+    require_kept_prediction((two, one), measured[:2], "which pixels share a 2x2 window before and "
+                            "after the shift.")
     return ("your prediction matches the measurement: pooling commutes only with shifts by multiples "
             "of its stride.")
