@@ -59,8 +59,8 @@ def heads_at_32(answer) -> str:
     if changes:
         raise Failure("look at what global average pooling does to a map of any size: which of the "
                       "GAP network's weights would depend on the image size?")
-    expected = (count_parameters(create("nin_cifar", head="fc", image_size=32))
-                - count_parameters(create("nin_cifar", head="fc", image_size=16)))
+    expected = (count_parameters(create("nin_small", head="fc", image_size=32))
+                - count_parameters(create("nin_small", head="fc", image_size=16)))
     compare_number(growth, expected, "only the first fully connected layer depends on the image "
                    "size: it has one weight per (input value, hidden unit), and each of the last "
                    "layer's maps has 4 times as many positions at 32x32 as at 16x16.")
