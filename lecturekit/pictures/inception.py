@@ -146,24 +146,25 @@ class Generation:
 def family() -> list[Generation]:
     """Inception v1 -> v2 -> v3 -> v4 / Inception-ResNet-v2 -> Xception, with figures taken
     from :mod:`lecturekit.references`."""
-    pub = references.PUBLISHED
+    def figure(name: str, kind: str, paper: str | None = None) -> float:
+        return references.entry(name).published(kind, paper=paper).value
+
     return [
         Generation("Inception v1\n(GoogLeNet)", 2014, "1x1 reductions,\nparallel branches",
-                   pub["googlenet"]["parameters"].value, None, "Table 1 (no single-crop top-1)"),
+                   figure("googlenet", "parameters"), None, "Table 1 (no single-crop top-1)"),
         Generation("Inception v2\n(BN-Inception)", 2015, "batch norm,\n5x5 -> two 3x3",
                    None, None, "Ioffe & Szegedy 2015"),
         Generation("Inception v3", 2015, "n x n -> 1xn, nx1;\nlabel smoothing",
-                   pub["inception_v3"]["parameters"].value, pub["inception_v3"]["v4_table2_top1"].value,
+                   figure("inception_v3", "parameters"), figure("inception_v3", "top1_error", "inception_v4"),
                    "Xception Table 3; v4 Table 2"),
         Generation("Inception-v4", 2016, "uniform modules,\nno residuals",
-                   pub["inception_v4"]["parameters"].value, pub["inception_v4"]["v4_table2_top1"].value,
+                   figure("inception_v4", "parameters"), figure("inception_v4", "top1_error"),
                    "timm count; v4 Table 2"),
         Generation("Inception-ResNet-v2", 2016, "Inception modules\nwith residual sums",
-                   pub["inception_resnet_v2"]["parameters"].value,
-                   pub["inception_resnet_v2"]["v4_table2_top1"].value, "timm count; v4 Table 2"),
+                   figure("inception_resnet_v2", "parameters"), figure("inception_resnet_v2", "top1_error"),
+                   "timm count; v4 Table 2"),
         Generation("Xception", 2016, "depthwise separable\nconvolutions",
-                   pub["xception"]["parameters"].value, 100 - pub["xception"]["top1_accuracy"].value,
-                   "Xception Tables 1, 3"),
+                   figure("xception", "parameters"), figure("xception", "top1_error"), "Xception Tables 1, 3"),
     ]
 
 
@@ -187,7 +188,7 @@ def googlenet_family() -> Figure:
     ax.set_xlim(-1.6, 3.2 * 4 + 1.6)
     ax.set_ylim(-1.5, 1.5)
     ax.set_axis_off()
-    v3_in_xception = 100 - references.PUBLISHED["inception_v3"]["top1_accuracy"].value
+    v3_in_xception = references.entry("inception_v3").published("top1_error", paper="xception").value
     ax.set_title("The GoogLeNet family: ImageNet validation top-1 error, single model, single crop "
                  "('-': not published).\nv3, v4, Inception-ResNet-v2: the v4 paper's Table 2; Xception: "
                  f"its own Table 1, where v3 has {v3_in_xception:.1f}%", fontsize=10)
