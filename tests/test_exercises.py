@@ -323,6 +323,19 @@ def test_wrong_answers_fail_with_a_hint_but_not_the_answer():
             assert hidden not in result.message and hidden.replace(",", "") not in result.message
 
 
+def test_a_wrong_number_is_told_how_far_off_only_in_bands_that_do_not_give_the_answer_away():
+    from lecturekit.exercises import Failure, compare_number
+
+    messages = []
+    for wrong in (65, 36, 33):                       # the answer is 32
+        try:
+            compare_number(wrong, 32, "count the outputs.")
+        except Failure as failure:
+            messages.append(str(failure))
+    assert ["factor of 2" in messages[0], "10%" in messages[1], "less than 10%" in messages[2]] == [True] * 3
+    assert not any("32" in m or "2.03" in m or "1.12" in m for m in messages), messages
+
+
 def test_code_that_raises_is_reported_not_raised():
     def broken(*args):
         raise ZeroDivisionError("oops")

@@ -214,9 +214,17 @@ def compare_number(answer: Any, expected: float, hint: str, rel: float = 1e-9) -
     if math.isclose(got, expected, rel_tol=rel, abs_tol=1e-12):
         return "correct."
     direction = "too large" if got > expected else "too small"
+    # How far off, in coarse bands only: an exact ratio would give the answer away (got / ratio).
     ratio = got / expected if expected else math.inf
-    factor = f" (off by a factor of about {ratio:.3g})" if expected and ratio > 0 else ""
-    raise Failure(f"{got:,.10g} is {direction}{factor}. Hint: {hint}")
+    if not expected or ratio <= 0:
+        how_far = ""
+    elif ratio >= 2 or ratio <= 0.5:
+        how_far = " (by more than a factor of 2)"
+    elif abs(ratio - 1) > 0.1:
+        how_far = " (by more than 10%)"
+    else:
+        how_far = " (by less than 10%)"
+    raise Failure(f"{got:,.10g} is {direction}{how_far}. Hint: {hint}")
 
 
 def compare_function(function: Any, cases: Iterable[tuple[tuple, dict, Any]],
