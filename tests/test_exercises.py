@@ -214,7 +214,7 @@ WRONG = {
     "03.2": lambda x, k: x.unfold(0, k, 1).amax(dim=1),
     "03.3": (2048 * 1000, 2048 * 49 * 1000),  # biases forgotten
     "07.5": (0.0, 1.0),
-    "08.5": (False, 3_149_442),       # the count at 32x32, not what it gains
+    "08.5": (True, 3_149_442),        # a wrong prediction, and the count at 32x32, not what it gains
     "03.5": (False, False, commutes),
     "04.1": 0.25,
     "04.2": lambda x: torch.tanh(x),
@@ -288,7 +288,11 @@ FORBIDDEN = {
     "11.1": ["normalize = lambda x, eps=1e-5: F.batch_norm(x, None, None, training=True, eps=eps)",
              "normalize = lambda x, eps=1e-5: lk.layers.batch_norm(x, None, None, training=True, eps=eps)"],
     "12.5": ["grouped_conv2d = lambda x, w, g: F.conv2d(x, w, padding=w.shape[-1] // 2, groups=g)"],
-    "11.6": ["y.sum().backward()", "dx, = torch.autograd.grad(loss, x)"],
+    "11.6": ["batch_norm_backward = lambda dy, x, gamma, eps=1e-5: torch.autograd.grad(F.batch_norm("
+             "xr := x.detach().requires_grad_(), None, None, gr := gamma.detach().requires_grad_(), "
+             "br := torch.zeros_like(gamma).requires_grad_(), training=True, eps=eps), (xr, gr, br), dy)"],
+    "02.6": ["conv2d_backward = lambda x, w, g: torch.autograd.grad(F.conv2d("
+             "xr := x.detach().requires_grad_(), wr := w.detach().requires_grad_()), (xr, wr), g)"],
 }
 HIDDEN_ANSWERS = {"01.1": "78,500", "01.3": "784", "02.1": "32", "05.1": "102,764,544",
                   "05.3": "2.30", "07.1": "34,944", "07.3": "27,265,024",

@@ -216,11 +216,19 @@ def test_a_prediction_changed_after_the_run_scores_nothing(bench, exercise):
 
 
 # --------------------------------------------------------------------------- the issue's notebook 02
-FORGED_02 = {      # the attacks of the issue: 02.1, 02.2 and 02.5 forged (4 points), 02.3 right
+FORGED_02 = {      # the attacks of the issue: 02.1, 02.2 and 02.5 forged (4 points), 02.6 right (2)
     "02.1": "import math\nmath.isclose = lambda *a, **k: True\noutput_width = 12345",
     "02.2": "torch.allclose = lambda *a, **k: True\n"
             "def conv1d(x, w):\n    return torch.zeros(len(x) - len(w) + 1)",
-    "02.3": "predicted_shape = (8, 16, 32, 32)",
+    "02.6": "def conv2d_backward(x, w, grad_out):\n"          # right, written another way
+            "    k, (rows, cols) = w.shape[-1], grad_out.shape[-2:]\n"
+            "    grad_x, grad_w = torch.zeros_like(x), torch.zeros_like(w)\n"
+            "    for a in range(k):\n        for b in range(k):\n"
+            "            patch = x[:, :, a:a + rows, b:b + cols]\n"
+            "            grad_w[:, :, a, b] = torch.einsum('nohw,nchw->oc', grad_out, patch)\n"
+            "            grad_x[:, :, a:a + rows, b:b + cols] += torch.einsum('nohw,oc->nchw', grad_out,\n"
+            "                                                                 w[:, :, a, b])\n"
+            "    return grad_x, grad_w",
     "02.5": "class Equal:\n    def __eq__(self, other):\n        return True\n"
             "answer = (Equal(), Equal())",
 }
@@ -245,7 +253,7 @@ def test_the_forged_notebook_02_of_issue_29_scores_only_its_right_answer(tmp_pat
     scores = {s.exercise: s.earned for s in result.scores if s.status != "manual"}
     assert {e: scores[e] for e in ("02.1", "02.2", "02.5")} == {"02.1": 0, "02.2": 0, "02.5": 0}, \
         homework.table([result])
-    assert scores["02.3"] == 1 and result.earned == 1 and result.auto_points == 5
+    assert scores["02.6"] == 2 and result.earned == 2 and result.auto_points == 7, homework.table([result])
 
 
 # --------------------------------------------------------------------------- plain data, fast
