@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from lecturekit.pictures.comparison import Point, accuracy_cost_figure, family_color  # noqa: E402
+from lecturekit.pictures.comparison import Point, _family_color, accuracy_cost_figure  # noqa: E402
 
 
 def crowded(n=12):
@@ -44,5 +44,5 @@ def test_published_points_are_open_and_ours_filled_in_the_family_colour():
     ours, published = fig.axes[0].collections[:2]
     assert ours.get_facecolor()[0][3] == 1
     assert len(published.get_facecolor()) == 0 or published.get_facecolor()[0][3] == 0
-    assert family_color("resnet_cifar") == family_color("resnet_v2") == family_color("resnet")
+    assert _family_color("resnet_cifar") == _family_color("resnet_v2") == _family_color("resnet")
     plt.close(fig)

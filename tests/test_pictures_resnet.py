@@ -58,7 +58,7 @@ def test_stochastic_depth_labels_the_linear_decay_of_survival():
 
 def test_the_drawn_training_pass_is_a_typical_one_unless_a_seed_is_given():
     survival = [1 - (layer / 15) * 0.5 for layer in range(1, 16)]
-    seed, kept = pictures.typical_draw(survival)
+    seed, kept = pictures._typical_draw(survival)
     assert sum(kept) == round(sum(survival)) == 11
     fig = pictures.stochastic_depth(blocks=15)
     assert any(t.startswith("11 of 15 blocks used") for t in texts(fig))

@@ -18,15 +18,15 @@ FAMILY_COLORS = {"lenet": "C8", "alexnet": "C7", "nin": "C5", "vgg": "C1", "goog
                  "plain": "0.45", "wide_resnet": "C9", "resnext": "C6", "densenet": "C3"}
 
 
-def family_key(family: str) -> str:
+def _family_key(family: str) -> str:
     """The family's name in FAMILY_COLORS: "resnet_cifar" and "resnet_v2" are "resnet"."""
     if family in FAMILY_COLORS:
         return family
     return next((name for name in FAMILY_COLORS if family.startswith(name)), family)
 
 
-def family_color(family: str) -> str:
-    return FAMILY_COLORS.get(family_key(family), "C5")
+def _family_color(family: str) -> str:
+    return FAMILY_COLORS.get(_family_key(family), "C5")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Point:
     size: float = 40.0
 
 
-def place_labels(ax: Axes, points: Sequence[Point], fontsize: float = 7.5,
+def _place_labels(ax: Axes, points: Sequence[Point], fontsize: float = 7.5,
                  step: float = 4.0, tries: int = 30) -> list:
     """Label every point to its right; a label that would overlap an earlier one (or a
     marker) is moved down, then up, ``step`` points at a time, with a thin line back to its point."""
@@ -77,7 +77,7 @@ def accuracy_cost(ax: Axes, points: Sequence[Point], xlabel: str, ylabel: str, t
     """One panel: error against cost (log scale), a marker per network (labelled by
     :func:`accuracy_cost_figure` once the layout is settled)."""
     for p in points:
-        color = family_color(p.family)
+        color = _family_color(p.family)
         ax.scatter(p.cost, p.error, s=p.size, color=color if p.ours else "none", edgecolor=color,
                    linewidth=1.4, zorder=3)
     ax.set(xscale="log", xlabel=xlabel, ylabel=ylabel, title=title)
@@ -96,8 +96,8 @@ def accuracy_cost_figure(panels: Sequence[tuple[Sequence[Point], str, str, str]]
         accuracy_cost(ax, points, xlabel, ylabel, title)
     if legend:    # the families drawn, and (where both occur) open against filled markers
         ax = axes[0][0]
-        for family in dict.fromkeys(family_key(p.family) for points, *_ in panels for p in points):
-            ax.scatter([], [], s=30, color=family_color(family), label=family)
+        for family in dict.fromkeys(_family_key(p.family) for points, *_ in panels for p in points):
+            ax.scatter([], [], s=30, color=_family_color(family), label=family)
         if any(p.ours for points, *_ in panels for p in points):
             ax.scatter([], [], s=30, color="none", edgecolor="0.3", label="open: published")
             ax.scatter([], [], s=30, color="0.3", label="filled: trained here")
@@ -105,5 +105,5 @@ def accuracy_cost_figure(panels: Sequence[tuple[Sequence[Point], str, str, str]]
     fig.canvas.draw()                 # settle the layout, then freeze it and place the labels
     fig.set_layout_engine("none")
     for ax, (points, *_) in zip(axes[0], panels):
-        place_labels(ax, points)
+        _place_labels(ax, points)
     return fig

@@ -159,13 +159,18 @@ def unraveled_view(blocks: int = 3) -> Figure:
     return fig
 
 
-def typical_draw(survival: Sequence[float], tries: int = 200) -> tuple[int, list[bool]]:
+def _draw(survival: Sequence[float], seed: int) -> list[bool]:
+    """One training pass: which blocks survive, each with its probability, drawn with ``seed``."""
+    draws = torch.rand(len(survival), generator=torch.Generator().manual_seed(seed)).tolist()
+    return [d < p for d, p in zip(draws, survival)]
+
+
+def _typical_draw(survival: Sequence[float], tries: int = 200) -> tuple[int, list[bool]]:
     """The first seed whose sampled training pass uses as many blocks as expected (rounded),
     and that pass: a picture of one draw should show a typical one."""
     expected = round(sum(survival))
     for seed in range(tries):
-        draws = torch.rand(len(survival), generator=torch.Generator().manual_seed(seed)).tolist()
-        kept = [d < p for d, p in zip(draws, survival)]
+        kept = _draw(survival, seed)
         if sum(kept) == expected:
             return seed, kept
     return seed, kept
@@ -174,18 +179,14 @@ def typical_draw(survival: Sequence[float], tries: int = 200) -> tuple[int, list
 def stochastic_depth(blocks: int = 10, survival_last: float = 0.5, seed: int | None = None) -> Figure:
     """Huang et al. (2016), Figure 2: residual blocks on the identity path, with survival
     probabilities p_l = 1 - (l/L)(1 - p_L); one training pass (sampled with ``seed``, by default
-    a typical one, :func:`typical_draw`): a dropped block is greyed and the signal passes it on
+    a typical one, :func:`_typical_draw`): a dropped block is greyed and the signal passes it on
     the shortcut alone; at test time every block is used, its residual scaled by p_l."""
     if not isinstance(blocks, int) or not 1 <= blocks <= 30:
         raise ValueError(f"blocks must be an integer from 1 to 30, got {blocks!r}.")
     if not 0.0 < survival_last <= 1.0:
         raise ValueError(f"survival_last must be in (0, 1], got {survival_last!r}.")
     survival = [1 - (layer / blocks) * (1 - survival_last) for layer in range(1, blocks + 1)]
-    if seed is None:
-        seed, kept = typical_draw(survival)
-    else:
-        draws = torch.rand(blocks, generator=torch.Generator().manual_seed(seed)).tolist()
-        kept = [d < p for d, p in zip(draws, survival)]
+    kept = _typical_draw(survival)[1] if seed is None else _draw(survival, seed)
     fig, ax = plt.subplots(figsize=(max(6.5, 0.8 * blocks + 2.4), 3.6))
     for row, (label, alive_row) in enumerate([("training pass", kept), ("test time", [True] * blocks)]):
         y = -2.3 * row            # the identity path of this row
